@@ -1,0 +1,85 @@
+"""The hub's HTTP service: ``create_app(settings)`` builds ingest, statistics, counts and the schema registry.
+
+In local mode (embedded ClickHouse) the app also runs the ClickHouse sink, because the embedded engine belongs
+to one process: the process that writes is the process that serves queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.registry.routes import router as registry_router
+from api.registry.store import SchemaStore
+from api.routes import operasional, penduduk, statistik
+from connectors.kafka_publisher import PendudukPublisher
+from satudata import __version__
+from satudata.kafka.offsets import OffsetReader
+from satudata.kafka.topics import ensure_topics, hub_topics
+from satudata.settings import Settings
+from satudata.warehouse.client import Gudang
+from streams.sink import ClickHouseSink
+
+
+async def _json_tidak_valid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    kesalahan = [
+        {"lokasi": ".".join(str(x) for x in e.get("loc", ())), "pesan": e.get("msg", ""), "jenis": e.get("type")}
+        for e in exc.errors()
+    ]
+    json_rusak = any(e["jenis"] == "json_invalid" for e in kesalahan)
+    pesan = (
+        "badan permintaan bukan JSON yang valid" if json_rusak
+        else "badan permintaan tidak sesuai format; harus objek {\"records\": [...]}"
+    )
+    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                        content={"detail": pesan, "kesalahan": kesalahan})
+
+
+def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
+    """Build the API. ``run_sink`` defaults to True with the embedded ClickHouse (local mode)."""
+    sink_here = settings.clickhouse_url.startswith("chdb://") if run_sink is None else run_sink
+    topics = hub_topics(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings.bootstrap_servers, topics.all())
+        gudang = Gudang(settings)
+        gudang.migrate()
+        store = SchemaStore(settings.bootstrap_servers, topics.schemas)
+        publisher = PendudukPublisher(settings)
+        offsets = OffsetReader(settings.bootstrap_servers)
+        sink = ClickHouseSink(settings, gudang, topics.statistik_penduduk.name) if sink_here else None
+        async with contextlib.AsyncExitStack() as stack:
+            for service in (store, publisher, offsets, sink):
+                if service is not None:
+                    await service.start()
+                    stack.push_async_callback(service.stop)
+            app.state.settings, app.state.gudang, app.state.schema_store = settings, gudang, store
+            app.state.publisher, app.state.offsets, app.state.sink = publisher, offsets, sink
+            yield
+
+    app = FastAPI(
+        title="Satu Data Kota Bima — hub integrasi",
+        version=__version__,
+        description=(
+            "Menerima perubahan data dari SIMATIK kelurahan, menyajikan statistik kependudukan untuk kota, "
+            "kecamatan dan kelurahan, serta registry skema Avro (API kompatibel Confluent di /registry)."
+        ),
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(RequestValidationError, _json_tidak_valid)
+    app.include_router(penduduk.router)
+    app.include_router(statistik.router)
+    app.include_router(operasional.router)
+    app.include_router(registry_router, prefix="/registry", tags=["registry"])
+
+    @app.get("/health", tags=["operasional"], summary="Status layanan")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "versi": __version__}
+
+    return app

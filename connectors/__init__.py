@@ -1,0 +1,1 @@
+"""Source connectors feeding the hub (the synthetic Kota Bima simulator, …)."""

@@ -1,0 +1,1 @@
+"""The ``satudata`` command line (Typer + Rich)."""

@@ -1,0 +1,139 @@
+"""``satudata``: perintah untuk menjalankan hub Satu Data Kota Bima (mode lokal, worker, API, simulator, bench)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from satudata.kafka.broker import BrokerError, KafkaBroker, ensure_kafka_libs
+from satudata.settings import Settings, get_settings
+
+app = typer.Typer(help="Hub integrasi Satu Data Kota Bima.", no_args_is_help=True, add_completion=False)
+kafka_app = typer.Typer(help="Broker Kafka lokal (KRaft, dari Maven Central).", no_args_is_help=True)
+app.add_typer(kafka_app, name="kafka")
+console = Console()
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Folder data lokal (bawaan: .data).")]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return get_settings(data_dir=data_dir) if data_dir else get_settings()
+
+
+def broker_untuk(settings: Settings) -> KafkaBroker:
+    return KafkaBroker(settings.data_dir / "kafka", settings.kafka_port, heap=settings.kafka_heap)
+
+
+@kafka_app.command("fetch")
+def kafka_fetch() -> None:
+    """Unduh jar Kafka dari Maven Central (sekali saja; disimpan di .cache)."""
+    with console.status("Mengunduh Kafka dari Maven Central…"):
+        libs = ensure_kafka_libs()
+    console.print(f"[green]Kafka siap[/] di {libs}")
+
+
+@kafka_app.command("up")
+def kafka_up(data_dir: DataDir = None) -> None:
+    """Nyalakan broker Kafka lokal di latar belakang (hentikan dengan `satudata kafka down`)."""
+    settings = _settings(data_dir)
+    broker = broker_untuk(settings)
+    try:
+        with console.status("Menyalakan Kafka…"):
+            broker.start()
+    except BrokerError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    broker.detach()
+    console.print(f"Kafka berjalan di [bold]{broker.bootstrap}[/] (data: {broker.home})")
+
+
+@kafka_app.command("down")
+def kafka_down(data_dir: DataDir = None) -> None:
+    """Hentikan broker Kafka lokal yang dinyalakan dengan `satudata kafka up`."""
+    home = broker_untuk(_settings(data_dir)).home
+    if KafkaBroker.stop_detached(home):
+        console.print("Kafka berhenti")
+    else:
+        console.print("Tidak ada broker Kafka lokal yang berjalan")
+
+
+@app.command("topik")
+def topik(data_dir: DataDir = None) -> None:
+    """Buat topik-topik hub (jumlah partisi eksplisit) di broker yang sedang berjalan."""
+    from satudata.kafka.topics import ensure_topics, hub_topics
+
+    settings = _settings(data_dir)
+    dibuat = asyncio.run(ensure_topics(settings.bootstrap_servers, hub_topics(settings).all()))
+    console.print(f"Topik dibuat: {', '.join(dibuat) or '(semua sudah ada)'}")
+
+
+@app.command("api")
+def api(data_dir: DataDir = None) -> None:
+    """Jalankan API (ingest, statistik, registry skema) dengan uvicorn."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = _settings(data_dir)
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="warning")
+
+
+@app.command("worker")
+def worker(data_dir: DataDir = None, loglevel: str = "warning") -> None:
+    """Jalankan worker Faust (boleh lebih dari satu; partisi dibagi)."""
+    from streams.worker import run_worker
+
+    run_worker(_settings(data_dir), loglevel)
+
+
+
+@app.command("simulate")
+def simulate(
+    data_dir: DataDir = None,
+    laju: Annotated[float, typer.Option(help="Perubahan per detik setelah muatan awal.")] = 200.0,
+    skala: Annotated[float, typer.Option(help="Skala populasi (1.0 ≈ 165 ribu penduduk).")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Benih acak (hasil sama untuk benih sama).")] = 2026,
+    jumlah: Annotated[int, typer.Option(help="Jumlah perubahan lalu berhenti (0 = terus).")] = 0,
+    kafka: Annotated[bool, typer.Option("--kafka", help="Tulis langsung ke Kafka, bukan lewat API.")] = False,
+    lanjut: Annotated[bool, typer.Option("--lanjut", help="Lanjutkan simulasi sebelumnya di folder data.")] = False,
+) -> None:
+    """Simulasikan Kota Bima (41 kelurahan): muatan awal lalu aliran kelahiran, kematian, pindah, edit."""
+    from satudata.cli.simulasi import jalankan_simulasi
+
+    jalankan_simulasi(_settings(data_dir), console, laju=laju, skala=skala, seed=seed, jumlah=jumlah,
+                      langsung_kafka=kafka, lanjut=lanjut)
+
+
+@app.command("up")
+def up(
+    data_dir: DataDir = None,
+    simulasi: Annotated[bool, typer.Option("--simulasi/--tanpa-simulasi", help="Jalankan simulator.")] = True,
+    laju: Annotated[float, typer.Option(help="Laju simulator (perubahan per detik).")] = 200.0,
+    skala: Annotated[float, typer.Option(help="Skala populasi simulator.")] = 1.0,
+) -> None:
+    """Mode lokal: Kafka, API, worker Faust dan simulator, dengan tampilan langsung. Ctrl-C untuk berhenti."""
+    from satudata.cli.lokal import jalankan_lokal
+
+    jalankan_lokal(_settings(data_dir), console, simulasi=simulasi, laju=laju, skala=skala)
+
+
+@app.command("bench")
+def bench(
+    skala: Annotated[float, typer.Option(help="Skala populasi (1.0 ≈ 165 ribu penduduk).")] = 1.0,
+    perubahan: Annotated[int, typer.Option(help="Perubahan setelah snapshot di topik.")] = 50_000,
+    laju: Annotated[float, typer.Option(help="Laju untuk uji kesegaran (event/detik).")] = 1000.0,
+    durasi: Annotated[float, typer.Option(help="Lama uji kesegaran (detik).")] = 30.0,
+    tulis: Annotated[bool, typer.Option("--tulis/--tanpa-tulis", help="Tambahkan hasil ke docs/BENCHMARKS.md.")] = True,
+) -> None:
+    """Ukur laju konsumsi+decode mentah, laju pipeline ujung-ke-ujung dan kesegaran data (p50/p99)."""
+    from satudata.cli.bench import bench as jalankan_bench
+
+    jalankan_bench(get_settings(), console, skala=skala, perubahan=perubahan, laju=laju, durasi=durasi, tulis=tulis)
+
+
+def main() -> None:
+    app()

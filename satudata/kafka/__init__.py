@@ -1,0 +1,1 @@
+"""Kafka plumbing: the local KRaft broker runner and the hub's declared topics."""

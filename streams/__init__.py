@@ -1,0 +1,1 @@
+"""Faust stream processing: resident changes → validated, deduplicated aggregates → ClickHouse sink."""

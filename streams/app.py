@@ -1,0 +1,105 @@
+"""The Faust application: ``create_app(settings)`` builds it with its topics, table, agent and timer.
+
+Run a worker with ``satudata worker`` (several workers share the source partitions). The agent runs with
+concurrency 1 because it writes state; Faust ``exactly_once`` is not used — the sink is idempotent instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import faust
+
+from satudata.kafka.topics import hub_topics
+from satudata.penduduk import WITA
+from satudata.serde import AvroSerde
+from satudata.settings import Settings
+from satudata.wilayah import referensi_kota_bima
+from streams.penduduk import ProsesorPenduduk
+
+log = logging.getLogger(__name__)
+
+TABLE_PENDUDUK = "penduduk-status"
+
+
+def tanggal_acuan(settings: Settings) -> Callable[[], dt.date]:
+    """Reference date for ages: the configured one, or today in WITA (so figures roll over at midnight)."""
+    if settings.tanggal_acuan is not None:
+        fixed = settings.tanggal_acuan
+        return lambda: fixed
+    return lambda: dt.datetime.now(WITA).date()
+
+
+def create_app(settings: Settings) -> faust.App:
+    topics = hub_topics(settings)
+    (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        settings.faust_app_id,
+        broker=f"kafka://{settings.bootstrap_servers}",
+        store="memory://",
+        autodiscover=False,
+        topic_partitions=settings.topic_partitions,
+        topic_disable_leader=True,
+        table_standby_replicas=0,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        broker_commit_interval=1.0,
+        web_enabled=False,
+        datadir=str(settings.data_dir / "faust" / settings.faust_app_id),
+    )
+    sumber = app.topic(
+        topics.penduduk.name, key_serializer="raw", value_serializer="raw",
+        partitions=topics.penduduk.partitions,
+    )
+    tabel = app.Table(
+        TABLE_PENDUDUK, default=None, partitions=topics.penduduk.partitions,
+        schema=faust.Schema(key_type=bytes, key_serializer="raw", value_serializer="json"),
+        help="Last applied version and statistics image per resident record (no NIK, no name).",
+    )
+    serde = AvroSerde(settings.registry_url)
+    prosesor = ProsesorPenduduk(serde, referensi_kota_bima(), topics.penduduk.name, tanggal_acuan(settings))
+    internal, dlq = topics.statistik_penduduk.name, topics.dlq.name
+    app.prosesor = prosesor  # type: ignore[attr-defined]  # for the live view and tests
+
+    async def kirim_snapshot(partisi: int) -> None:
+        snap = prosesor.bangun(partisi, (v for v in tabel.values() if v is not None))
+        await app.producer.send(internal, None, snap.ke_bytes(), partisi, None, None)
+        log.info("partition %s: %s groups rebuilt (offset %s)", partisi, len(snap.grup), snap.offset)
+
+    @app.agent(sumber, concurrency=1)
+    async def penduduk(stream: Any) -> None:
+        async for event in stream.events():
+            msg = event.message
+            if not prosesor.siap(msg.partition):
+                await kirim_snapshot(msg.partition)
+            kep = await prosesor.proses(
+                msg.key, msg.value, msg.partition, msg.offset, int((msg.timestamp or 0) * 1000), tabel.get
+            )
+            if kep.dead_letter is not None:
+                await app.producer.send(
+                    dlq, msg.key, msg.value, None, None,
+                    kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
+                )
+            if kep.tulis_tabel is not None:
+                tabel[msg.key] = kep.tulis_tabel
+            await app.producer.send(internal, None, kep.pesan.ke_bytes(), msg.partition, None, None)
+
+    @app.timer(1.0)
+    async def segarkan() -> None:
+        """Build aggregates for newly assigned partitions, and rebuild all of them when the date changes."""
+        if app.rebalancing or not app.tables.recovery.completed.is_set():
+            return
+        aktif = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()}
+        prosesor.lupakan(set(prosesor.partisi) - aktif)
+        for p in sorted(aktif):
+            if not prosesor.siap(p):
+                await kirim_snapshot(p)
+
+    @app.on_partitions_revoked.connect
+    async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:
+        prosesor.lupakan(tp.partition for tp in revoked if tp.topic == sumber.get_topic_name())
+
+    return app

@@ -1,0 +1,120 @@
+"""ClickHouse sink: consumes the internal statistics topic and writes idempotently, committing after each insert.
+
+At-least-once delivery plus absolute, versioned rows (ReplacingMergeTree) means a crash anywhere — worker or
+sink — can neither double-count nor lose a contribution. In local mode the sink runs inside the API process,
+because the embedded engine (chdb) belongs to one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+
+from aiokafka import AIOKafkaConsumer
+
+from satudata.settings import Settings
+from satudata.statistik import Grup
+from satudata.warehouse.client import Gudang
+from streams.pesan import PesanStatistik, versi
+
+log = logging.getLogger(__name__)
+
+AGREGAT_KOLOM = (
+    "kategori", "kode_kota", "kode_kecamatan", "kode_kelurahan", "kode", "jenis_kelamin",
+    "sumber_topik", "sumber_partisi", "jumlah", "versi", "tanggal_acuan", "diperbarui",
+)
+LEDGER_KOLOM = (
+    "topik", "partisi", "offset_", "hasil", "alasan", "berubah", "kode_kelurahan", "ts_sumber", "ts_proses",
+)
+_Kunci = tuple[str, int, Grup]
+
+
+def _waktu(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
+
+
+class ClickHouseSink:
+    """Reads ``statistik-penduduk`` messages and writes ``penduduk_agregat`` and ``event_ledger``."""
+
+    def __init__(self, settings: Settings, gudang: Gudang, topic: str) -> None:
+        self.settings = settings
+        self.gudang = gudang
+        self.topic = topic
+        self.ditulis = 0
+        self._task: asyncio.Task[None] | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        self._consumer = AIOKafkaConsumer(
+            self.topic,
+            bootstrap_servers=self.settings.bootstrap_servers,
+            group_id=f"{self.settings.faust_app_id}-sink",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_partition_fetch_bytes=8 * 1024 * 1024,
+        )
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run(), name="clickhouse-sink")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._consumer is not None:
+            await self._consumer.stop()
+
+    async def _run(self) -> None:
+        assert self._consumer is not None
+        timeout_ms = int(self.settings.sink_flush_interval * 1000)
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=50_000)
+            pesan = [PesanStatistik.dari_bytes(m.value) for ms in batch.values() for m in ms if m.value]
+            if pesan:
+                await self.tulis(pesan)
+                self.ditulis += len(pesan)
+            if batch:
+                await self._consumer.commit()
+
+    async def _grup_tersimpan(self, topik: str, partisi: int) -> set[Grup]:
+        rows = await self.gudang.query(
+            "SELECT kode_kelurahan, kategori, kode, jenis_kelamin FROM {db}.penduduk_agregat FINAL "
+            "WHERE sumber_topik = {t:String} AND sumber_partisi = {p:UInt16} AND jumlah != 0",
+            {"t": topik, "p": partisi},
+        )
+        return {(r[0], r[1], r[2], int(r[3])) for r in rows}
+
+    async def tulis(self, daftar: list[PesanStatistik]) -> None:
+        """Write one batch (messages in partition order): coalesce to the newest value per group, then insert."""
+        agregat: dict[_Kunci, tuple[int, int, dt.date]] = {}
+
+        def pasang(kunci: _Kunci, v: int, n: int, acuan: dt.date) -> None:
+            lama = agregat.get(kunci)
+            if lama is None or v >= lama[0]:
+                agregat[kunci] = (v, n, acuan)
+
+        ledger = []
+        for p in daftar:
+            v = versi(p.acuan, p.offset)
+            if p.jenis == "s":
+                # A snapshot is complete: every other group of this partition is zero now.
+                lain = await self._grup_tersimpan(p.topik, p.partisi)
+                lain |= {k[2] for k in agregat if k[0] == p.topik and k[1] == p.partisi}
+                for g in lain - p.grup.keys():
+                    pasang((p.topik, p.partisi, g), v, 0, p.acuan)
+            for g, n in p.grup.items():
+                pasang((p.topik, p.partisi, g), v, n, p.acuan)
+            if p.jenis == "e":
+                ledger.append([
+                    p.topik, p.partisi, p.offset, p.hasil, p.alasan, int(p.berubah), p.kode_kelurahan,
+                    _waktu(p.ts_sumber_ms), _waktu(p.ts_proses_ms),
+                ])
+        sekarang = dt.datetime.now(dt.UTC)
+        rows = [
+            [g[1], g[0][:4], g[0][:6], g[0], g[2], g[3], t, part, n, v, acuan, sekarang]
+            for (t, part, g), (v, n, acuan) in agregat.items()
+        ]
+        await self.gudang.insert("penduduk_agregat", rows, AGREGAT_KOLOM)
+        await self.gudang.insert("event_ledger", ledger, LEDGER_KOLOM)

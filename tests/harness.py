@@ -1,0 +1,83 @@
+"""Runs a whole hub for a test: the API (with registry and ClickHouse sink) in this process, on a real loopback
+port, and Faust workers as subprocesses that can be SIGKILLed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from api.server import api_in_process
+from satudata.kafka.topics import hub_topics
+from satudata.proses import HubProcess
+from satudata.settings import Settings
+from satudata.warehouse.client import Gudang
+
+
+async def wait_until(pred: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await pred():
+            return
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    url: str
+    gudang: Gudang
+    client: httpx.AsyncClient
+    logs: Path
+    workers: list[HubProcess] = field(default_factory=list)
+
+    def start_worker(self) -> HubProcess:
+        w = HubProcess(self.settings, "worker", log=self.logs / f"worker-{len(self.workers)}.log")
+        w.start()
+        self.workers.append(w)
+        return w
+
+    async def ledger_count(self) -> int:
+        rows = await self.gudang.query(
+            "SELECT count() FROM {db}.event_ledger FINAL WHERE topik = {t:String}",
+            {"t": hub_topics(self.settings).penduduk.name},
+        )
+        return int(rows[0][0])
+
+    async def counts(self) -> dict[str, object]:
+        r = await self.client.get("/v1/operasional/hitungan")
+        r.raise_for_status()
+        body: dict[str, object] = r.json()
+        return body
+
+    async def wait_drained(self, timeout: float = 180.0) -> dict[str, object]:
+        """Wait until every message of the source topic has a ledger row (applied or dead-lettered)."""
+
+        async def drained() -> bool:
+            aliran = (await self.counts())["aliran"]
+            assert isinstance(aliran, dict)
+            return bool(aliran["masuk"] > 0 and aliran["belum_diproses"] == 0)
+
+        await wait_until(drained, timeout, "the pipeline to drain")
+        return await self.counts()
+
+
+@contextlib.asynccontextmanager
+async def running_hub(settings: Settings, logs: Path, *, workers: int = 1) -> AsyncIterator[Hub]:
+    async with api_in_process(settings) as app:
+        url = settings.api_url
+        hub = Hub(settings, url, app.state.gudang, httpx.AsyncClient(base_url=url, timeout=60), logs)
+        try:
+            for _ in range(workers):
+                hub.start_worker()
+            yield hub
+        finally:
+            for w in hub.workers:
+                w.stop()
+            await hub.client.aclose()

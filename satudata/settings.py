@@ -40,8 +40,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     faust_app_id: str = "satudata-hub"
     faust_web_port: int = 6066
-    sink_flush_interval: float = Field(default=0.25, description="Seconds between ClickHouse flushes.")
-    sink_flush_events: int = Field(default=5000, description="Flush at least every N applied events.")
+    sink_flush_interval: float = Field(default=0.25, description="Longest wait of the sink for a batch (s).")
+    batch_maks: int = Field(default=2000, description="Most events the worker handles in one batch.")
+    batch_tunggu: float = Field(default=0.1, description="Longest wait of the worker to fill a batch (s).")
     tanggal_acuan: dt.date | None = Field(
         default=None, description="Reference date for ages; empty = today in Asia/Makassar (WITA)."
     )

@@ -6,8 +6,10 @@ concurrency 1 because it writes state; Faust ``exactly_once`` is not used — th
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +20,7 @@ from satudata.penduduk import WITA
 from satudata.serde import AvroSerde
 from satudata.settings import Settings
 from satudata.wilayah import referensi_kota_bima
-from streams.penduduk import ProsesorPenduduk
+from streams.penduduk import Keputusan, ProsesorPenduduk
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         broker_commit_interval=1.0,
+        broker_session_timeout=10.0,  # a crashed worker's partitions move on within ~10 s
         web_enabled=False,
         datadir=str(settings.data_dir / "faust" / settings.faust_app_id),
     )
@@ -64,28 +67,42 @@ def create_app(settings: Settings) -> faust.App:
     internal, dlq = topics.statistik_penduduk.name, topics.dlq.name
     app.prosesor = prosesor  # type: ignore[attr-defined]  # for the live view and tests
 
+    sibuk = asyncio.Lock()  # a batch and a rebuild of the aggregates never interleave
+
     async def kirim_snapshot(partisi: int) -> None:
-        snap = prosesor.bangun(partisi, (v for v in tabel.values() if v is not None))
+        snap = prosesor.bangun(partisi, (v for v in tabel.data.values() if v is not None))
         await app.producer.send(internal, None, snap.ke_bytes(), partisi, None, None)
         log.info("partition %s: %s groups rebuilt (offset %s)", partisi, len(snap.grup), snap.offset)
 
     @app.agent(sumber, concurrency=1)
     async def penduduk(stream: Any) -> None:
-        async for event in stream.events():
-            msg = event.message
-            if not prosesor.siap(msg.partition):
-                await kirim_snapshot(msg.partition)
-            kep = await prosesor.proses(
-                msg.key, msg.value, msg.partition, msg.offset, int((msg.timestamp or 0) * 1000), tabel.get
-            )
-            if kep.dead_letter is not None:
-                await app.producer.send(
-                    dlq, msg.key, msg.value, None, None,
-                    kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
-                )
-            if kep.tulis_tabel is not None:
-                tabel[msg.key] = kep.tulis_tabel
-            await app.producer.send(internal, None, kep.pesan.ke_bytes(), msg.partition, None, None)
+        # Faust acks a batch's events only after this body has handled the whole batch (take_events), so every
+        # table write, dead letter and sink message of a batch is sent before its offsets can be committed.
+        async for events in stream.take_events(settings.batch_maks, within=settings.batch_tunggu):
+            async with sibuk:
+                per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
+                for event in events:
+                    msg = event.message
+                    if not prosesor.siap(msg.partition):
+                        await kirim_snapshot(msg.partition)
+                    kep = await prosesor.proses(
+                        msg.key, msg.value, msg.partition, msg.offset, int((msg.timestamp or 0) * 1000),
+                        tabel.data.get,
+                    )
+                    if kep.tulis_tabel is not None:
+                        # Same partition as the source record: the table stays co-partitioned whatever
+                        # partitioner the source's producer used.
+                        tabel.data[msg.key] = kep.tulis_tabel
+                        tabel.send_changelog(msg.partition, msg.key, kep.tulis_tabel)
+                    if kep.dead_letter is not None:
+                        await app.producer.send(
+                            dlq, msg.key, msg.value, None, None,
+                            kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
+                        )
+                    per_partisi[msg.partition].append(kep)
+                for partisi, keputusan in per_partisi.items():
+                    pesan = prosesor.kumpulkan(partisi, keputusan)
+                    await app.producer.send(internal, None, pesan.ke_bytes(), partisi, None, None)
 
     @app.timer(1.0)
     async def segarkan() -> None:
@@ -93,10 +110,11 @@ def create_app(settings: Settings) -> faust.App:
         if app.rebalancing or not app.tables.recovery.completed.is_set():
             return
         aktif = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()}
-        prosesor.lupakan(set(prosesor.partisi) - aktif)
-        for p in sorted(aktif):
-            if not prosesor.siap(p):
-                await kirim_snapshot(p)
+        async with sibuk:
+            prosesor.lupakan(set(prosesor.partisi) - aktif)
+            for p in sorted(aktif):
+                if not prosesor.siap(p):
+                    await kirim_snapshot(p)
 
     @app.on_partitions_revoked.connect
     async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:

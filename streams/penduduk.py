@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from satudata.penduduk import SCHEMA_NAME, kunci, periksa_envelope
 from satudata.serde import AvroSerde, DecodeError
-from satudata.statistik import CitraStatistik
+from satudata.statistik import CitraStatistik, Grup
 from satudata.wilayah import ReferensiWilayah
 from streams.agregat import AgregatPartisi, NilaiTabel, citra_dari_nilai
-from streams.pesan import APPLIED, DEAD_LETTERED, PesanStatistik
+from streams.pesan import APPLIED, DEAD_LETTERED, CatatanEvent, PesanStatistik
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +35,13 @@ class DeadLetter:
         ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Keputusan:
-    """What to do for one event: an optional table write, the message to the sink, an optional dead letter."""
+    """What to do for one event: an optional table write, its ledger entry and changed groups, maybe a DLQ."""
 
     tulis_tabel: NilaiTabel | None
-    pesan: PesanStatistik
+    catatan: CatatanEvent
+    grup: dict[Grup, int] = field(default_factory=dict)
     dead_letter: DeadLetter | None = None
 
 
@@ -85,41 +86,47 @@ class ProsesorPenduduk:
         ts_ms: int,
         lama_untuk: Callable[[bytes], NilaiTabel | None],
     ) -> Keputusan:
-        pesan = PesanStatistik(
-            "e", self.topik, partisi, offset, self.partisi[partisi].acuan, ts_sumber_ms=ts_ms,
-            ts_proses_ms=int(time.time() * 1000), kode_kelurahan=_kelurahan_dari_kunci(key),
-        )
+        """Decide one event. The partition must be :meth:`siap`; the caller writes ``tulis_tabel``."""
+        catatan = CatatanEvent(offset, ts_sumber_ms=ts_ms, ts_proses_ms=int(time.time() * 1000),
+                               kode_kelurahan=_kelurahan_dari_kunci(key))
         try:
             env = await self.serde.decode(value, SCHEMA_NAME)
         except DecodeError as exc:
-            return self._dead(pesan, DeadLetter(exc.kode, exc.pesan))
+            return self._dead(catatan, DeadLetter(exc.kode, exc.pesan))
         source = env["source"]
-        pesan.kode_kelurahan = source["kode_kelurahan"]
+        catatan.kode_kelurahan = source["kode_kelurahan"]
         alasan = periksa_envelope(env, self.ref)
         if alasan:
             teks = "; ".join(f"{a.kolom}: {a.pesan}" if a.kolom else a.pesan for a in alasan)
-            return self._dead(pesan, DeadLetter(alasan[0].kode, teks))
-        # No await from here on: the table read, the aggregate update and the caller's table write are atomic
-        # with respect to the timer that may rebuild a partition's aggregates.
-        agr = self.partisi[partisi]
-        pesan.acuan = agr.acuan
+            return self._dead(catatan, DeadLetter(alasan[0].kode, teks))
         k = kunci(source["kode_kelurahan"], source["record_id"])
         if key is None or key.decode("utf-8", "replace") != k:
-            return self._dead(pesan, DeadLetter("kunci-tidak-cocok", f"kunci pesan {key!r} harus {k!r}"))
+            return self._dead(catatan, DeadLetter("kunci-tidak-cocok", f"kunci pesan {key!r} harus {k!r}"))
+        agr = self.partisi[partisi]
         lama = lama_untuk(key)
         versi = int(source["version"])
         agr.offset_terakhir = max(agr.offset_terakhir, offset)
         if lama is not None and int(lama[0]) >= versi:
-            return Keputusan(None, pesan)  # stale or duplicate: applied as a no-op
+            return Keputusan(None, catatan)  # stale or duplicate: applied as a no-op
         baru = None if env["op"] == "delete" else CitraStatistik.dari_citra(env["after"])
-        pesan.grup = agr.terapkan(citra_dari_nilai(lama), baru, offset)
-        pesan.berubah = True
-        return Keputusan([versi, offset, partisi, baru.ke_list() if baru else None], pesan)
+        catatan.berubah = True
+        grup = agr.terapkan(citra_dari_nilai(lama), baru, offset)
+        return Keputusan([versi, offset, partisi, baru.ke_list() if baru else None], catatan, grup)
 
     @staticmethod
-    def _dead(pesan: PesanStatistik, dl: DeadLetter) -> Keputusan:
-        pesan.hasil, pesan.alasan = DEAD_LETTERED, dl.kode
-        return Keputusan(None, pesan, dl)
+    def _dead(catatan: CatatanEvent, dl: DeadLetter) -> Keputusan:
+        catatan.hasil, catatan.alasan = DEAD_LETTERED, dl.kode
+        return Keputusan(None, catatan, dead_letter=dl)
+
+    def kumpulkan(self, partisi: int, keputusan: Iterable[Keputusan]) -> PesanStatistik:
+        """One sink message for a batch of one partition: every ledger entry, each changed group's last value."""
+        agr = self.partisi[partisi]
+        pesan = PesanStatistik("b", self.topik, partisi, -1, agr.acuan)
+        for kep in keputusan:
+            pesan.ledger.append(kep.catatan)
+            pesan.grup.update(kep.grup)
+            pesan.offset = max(pesan.offset, kep.catatan.offset)
+        return pesan
 
 
 __all__ = ["APPLIED", "DeadLetter", "Keputusan", "ProsesorPenduduk"]

@@ -36,7 +36,7 @@ def _waktu(ms: int) -> dt.datetime:
 
 
 class ClickHouseSink:
-    """Reads ``statistik-penduduk`` messages and writes ``penduduk_agregat`` and ``event_ledger``."""
+    """Reads ``statistik-penduduk`` batches and writes ``penduduk_agregat`` and ``event_ledger``."""
 
     def __init__(self, settings: Settings, gudang: Gudang, topic: str) -> None:
         self.settings = settings
@@ -106,11 +106,11 @@ class ClickHouseSink:
                     pasang((p.topik, p.partisi, g), v, 0, p.acuan)
             for g, n in p.grup.items():
                 pasang((p.topik, p.partisi, g), v, n, p.acuan)
-            if p.jenis == "e":
-                ledger.append([
-                    p.topik, p.partisi, p.offset, p.hasil, p.alasan, int(p.berubah), p.kode_kelurahan,
-                    _waktu(p.ts_sumber_ms), _waktu(p.ts_proses_ms),
-                ])
+            ledger.extend(
+                [p.topik, p.partisi, c.offset, c.hasil, c.alasan, int(c.berubah), c.kode_kelurahan,
+                 _waktu(c.ts_sumber_ms), _waktu(c.ts_proses_ms)]
+                for c in p.ledger
+            )
         sekarang = dt.datetime.now(dt.UTC)
         rows = [
             [g[1], g[0][:4], g[0][:6], g[0], g[2], g[3], t, part, n, v, acuan, sekarang]

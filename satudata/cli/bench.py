@@ -163,7 +163,7 @@ async def jalankan(base: Settings, console: Console, *, skala: float, perubahan:
     })
     await ensure_topics(settings.bootstrap_servers, hub_topics(settings).all())
     pop = buat_populasi(7, skala)
-    gen = GeneratorPerubahan(pop, 8, dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
+    gen = GeneratorPerubahan(pop, 8, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), jeda=dt.timedelta(seconds=1))
     muat = list(snapshot(pop)) + list(gen.aliran(perubahan))
     segar = list(gen.aliran(int(laju * durasi)))
     async with api_in_process(settings) as app:
@@ -185,8 +185,8 @@ async def jalankan(base: Settings, console: Console, *, skala: float, perubahan:
     return HasilBench(n, raw, rate, total, laju, fn, _pct(lat, 50), _pct(lat, 99), max(lat, default=float("nan")))
 
 
-def tulis_hasil(h: HasilBench, catatan: str, path: Path = BENCH_MD) -> str:
-    teks = (
+def format_hasil(h: HasilBench, catatan: str) -> str:
+    return (
         f"\n## `satudata bench` — {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"Machine: {mesin()}. {catatan}\n\n"
         "| measure | value |\n|---|---|\n"
@@ -198,12 +198,14 @@ def tulis_hasil(h: HasilBench, catatan: str, path: Path = BENCH_MD) -> str:
         f"| freshness at {h.fresh_rate:,.0f} events/s ({h.fresh_events:,} events): p50 / p99 / max | "
         f"{h.fresh_p50_ms:,.0f} / {h.fresh_p99_ms:,.0f} / {h.fresh_max_ms:,.0f} ms |\n"
     )
+
+
+def tulis_hasil(teks: str, path: Path = BENCH_MD) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("# Benchmarks\n\nWritten by `satudata bench`; newest last. Numbers are measured, never edited.\n")
     with path.open("a", encoding="utf-8") as fh:
         fh.write(teks)
-    return teks
 
 
 def bench(settings: Settings, console: Console, *, skala: float, perubahan: int, laju: float, durasi: float,
@@ -224,6 +226,8 @@ def bench(settings: Settings, console: Console, *, skala: float, perubahan: int,
                 broker.stop()
     catatan = (f"Kota Bima scale {skala} ({settings.topic_partitions} partitions, 1 Faust worker, "
                f"chdb sink in the API process, Kafka heap {settings.kafka_heap}).")
+    teks = format_hasil(hasil, catatan)
+    console.print(teks)
     if tulis:
-        console.print(tulis_hasil(hasil, catatan))
+        tulis_hasil(teks)
     return hasil

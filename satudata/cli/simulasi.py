@@ -16,6 +16,7 @@ from connectors.kafka_publisher import PendudukPublisher
 from connectors.simulator.penerima import HasilKirim, kirim_ke_api, kirim_ke_kafka
 from connectors.simulator.perubahan import GeneratorPerubahan, snapshot
 from connectors.simulator.populasi import Populasi, buat_populasi
+from satudata.penduduk import WITA
 from satudata.settings import Settings
 
 SIMPAN_SETIAP = 30.0  # seconds between state saves
@@ -58,8 +59,10 @@ async def simulasikan(settings: Settings, console: Console, *, laju: float, skal
     try:
         if keadaan is None:
             with console.status(f"Membuat Kota Bima sintetis (skala {skala})…"):
-                pop = buat_populasi(seed, skala)
-                gen = GeneratorPerubahan(pop, seed + 1, dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+                sekarang = dt.datetime.now(WITA)
+                pop = buat_populasi(seed, skala, sekarang.date())
+                # Simulated time advances about as fast as real time at the chosen rate: never in the future.
+                gen = GeneratorPerubahan(pop, seed + 1, sekarang, jeda=dt.timedelta(seconds=1 / max(laju, 1.0)))
                 awal = list(snapshot(pop))
             with Progress(console=console) as progress:
                 tugas = progress.add_task("Muatan awal (snapshot)", total=len(awal))

@@ -28,16 +28,22 @@ from streams.sink import ClickHouseSink
 async def _json_tidak_valid(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     kesalahan = [
-        {"lokasi": ".".join(str(x) for x in e.get("loc", ())), "pesan": e.get("msg", ""), "jenis": e.get("type")}
+        {
+            "lokasi": ".".join(str(x) for x in e.get("loc", ())),
+            "pesan": e.get("msg", ""),
+            "jenis": e.get("type"),
+        }
         for e in exc.errors()
     ]
     json_rusak = any(e["jenis"] == "json_invalid" for e in kesalahan)
     pesan = (
-        "badan permintaan bukan JSON yang valid" if json_rusak
-        else "badan permintaan tidak sesuai format; harus objek {\"records\": [...]}"
+        "badan permintaan bukan JSON yang valid"
+        if json_rusak
+        else 'badan permintaan tidak sesuai format; harus objek {"records": [...]}'
     )
-    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                        content={"detail": pesan, "kesalahan": kesalahan})
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": pesan, "kesalahan": kesalahan}
+    )
 
 
 def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:

@@ -18,7 +18,9 @@ from satudata.settings import Settings
 async def api_in_process(settings: Settings, timeout: float = 60.0) -> AsyncIterator[FastAPI]:
     app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app, host=settings.api_host, port=settings.api_port, log_level="warning", lifespan="on"
+        )
     )
     task = asyncio.create_task(server.serve())
     deadline = time.monotonic() + timeout

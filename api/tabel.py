@@ -42,8 +42,14 @@ def susun_tabel(kategori: Kategori, hitungan: Iterable[tuple[str, int, int]]) ->
 
     def buat(kode: str, nama: str, jenis: Literal["kode", "ringkasan"], v: list[int]) -> BarisStatistik:
         return BarisStatistik(
-            kode=kode, nama=nama, jenis=jenis, laki_laki=v[1], perempuan=v[2], jumlah=sum(v),
-            persen_laki_laki=_persen(v[1], total_semua), persen_perempuan=_persen(v[2], total_semua),
+            kode=kode,
+            nama=nama,
+            jenis=jenis,
+            laki_laki=v[1],
+            perempuan=v[2],
+            jumlah=sum(v),
+            persen_laki_laki=_persen(v[1], total_semua),
+            persen_perempuan=_persen(v[2], total_semua),
             persen=_persen(sum(v), total_semua),
         )
 

@@ -62,7 +62,10 @@ class PendudukPublisher:
         """Validate JSON changes like the API does, publish the valid ones; returns how many were accepted."""
         now = dt.datetime.now(dt.UTC)
         ref = referensi_kota_bima()
-        valid = [r for r in (periksa_perubahan(rec, ref, sekarang=now) for rec in records)
-                 if isinstance(r, PerubahanValid)]
+        valid = [
+            r
+            for r in (periksa_perubahan(rec, ref, sekarang=now) for rec in records)
+            if isinstance(r, PerubahanValid)
+        ]
         await self.publish_valid(valid)
         return len(valid)

@@ -6,6 +6,7 @@ resolved here, so every top-level record can be registered as one self-contained
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import struct
@@ -30,6 +31,8 @@ class WireFormatError(ValueError):
 
 
 def frame(schema_id: int, body: bytes) -> bytes:
+    if not 0 <= schema_id <= 0xFFFFFFFF:
+        raise WireFormatError(f"skema id {schema_id} di luar 0…2³²−1")
     return _HEADER.pack(MAGIC, schema_id) + body
 
 
@@ -65,7 +68,8 @@ class SchemaCatalog:
 
     def schema(self, full_name: str) -> dict[str, Any]:
         """Self-contained schema: each named type defined inline at first use, referenced by name after."""
-        return _inline(self._types[full_name], self._types, set(), None)
+        inlined: dict[str, Any] = _inline(self._types[full_name], self._types, set(), None)
+        return copy.deepcopy(inlined)  # callers may modify it; the catalogue's types stay intact
 
     def parsed(self, full_name: str) -> Any:
         return parse(self.schema(full_name))
@@ -89,9 +93,7 @@ def _inline(node: Any, types: Mapping[str, dict[str, Any]], seen: set[str], name
             seen.add(full)
             out = dict(node)
             if kind == "record":
-                out["fields"] = [
-                    {**f, "type": _inline(f["type"], types, seen, ns)} for f in node["fields"]
-                ]
+                out["fields"] = [{**f, "type": _inline(f["type"], types, seen, ns)} for f in node["fields"]]
             return out
         if kind == "array":
             return {**node, "items": _inline(node["items"], types, seen, namespace)}

@@ -8,6 +8,7 @@ stream (:func:`periksa_citra`) because producers other than the API may write th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ OPERASI = ("create", "update", "delete", "snapshot")
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 TANGGAL_LAHIR_MIN = dt.date(1900, 1, 1)
 EVENT_NAMESPACE = uuid.UUID("5b7e0d36-2c1a-4f0e-9a55-6f1f3c0b5272")
+LONG_MAKS = 2**63 - 1  # largest Avro long (id, version, id_kk)
+_BILANGAN = re.compile(r"-?[0-9]+")
 
 # Code columns of the resident image → OpenSID code list.
 KOLOM_KODE = {
@@ -61,20 +64,29 @@ def jenis_nik(nik: str) -> str | None:
     return None
 
 
-def periksa_citra(
-    citra: Mapping[str, Any], ref: ReferensiWilayah, *, batas_tanggal: dt.date
-) -> list[Alasan]:
+def periksa_citra(citra: Mapping[str, Any], ref: ReferensiWilayah, *, batas_tanggal: dt.date) -> list[Alasan]:
     """Check a normalised resident image (ints, ``date`` objects). ``batas_tanggal``: latest sane date."""
     alasan: list[Alasan] = []
     nik = citra.get("nik")
     if not isinstance(nik, str) or jenis_nik(nik) is None:
-        alasan.append(Alasan("nik-tidak-valid", f"NIK {nik!r} harus 16 digit, NIK sementara, atau \"0\"", "nik"))
+        alasan.append(
+            Alasan("nik-tidak-valid", f'NIK {nik!r} harus 16 digit, NIK sementara, atau "0"', "nik")
+        )
     nama = citra.get("nama")
     if not isinstance(nama, str) or not nama.strip():
         alasan.append(Alasan("nama-kosong", "nama penduduk wajib diisi", "nama"))
     no_kk = citra.get("no_kk")
     if no_kk is not None and (not isinstance(no_kk, str) or jenis_nik(no_kk) is None):
-        alasan.append(Alasan("no-kk-tidak-valid", f"nomor KK {no_kk!r} harus 16 digit atau \"0\"", "no_kk"))
+        alasan.append(Alasan("no-kk-tidak-valid", f'nomor KK {no_kk!r} harus 16 digit atau "0"', "no_kk"))
+    for kolom in KOLOM_TEKS:
+        nilai = citra.get(kolom)
+        if kolom not in ("nama", "no_kk") and nilai is not None and not isinstance(nilai, str):
+            alasan.append(Alasan("tipe-tidak-valid", f"{kolom} = {nilai!r} harus teks", kolom))
+    id_kk = citra.get("id_kk")
+    if id_kk is not None and (
+        isinstance(id_kk, bool) or not isinstance(id_kk, int) or not -LONG_MAKS <= id_kk <= LONG_MAKS
+    ):
+        alasan.append(Alasan("tipe-tidak-valid", f"id_kk {id_kk!r} harus bilangan bulat", "id_kk"))
     try:
         ref.kelurahan(str(citra.get("kode_kelurahan", "")))
     except KodeWilayahError as exc:
@@ -85,7 +97,11 @@ def periksa_citra(
             continue
         if isinstance(nilai, bool) or not isinstance(nilai, int) or nilai not in daftar(nama_daftar):
             alasan.append(
-                Alasan("kode-di-luar-daftar", f"{kolom} = {nilai!r} tidak ada dalam daftar kode {nama_daftar}", kolom)
+                Alasan(
+                    "kode-di-luar-daftar",
+                    f"{kolom} = {nilai!r} tidak ada dalam daftar kode {nama_daftar}",
+                    kolom,
+                )
             )
     lahir = citra.get("tanggallahir")
     if lahir is not None and (
@@ -103,7 +119,7 @@ def periksa_citra(
 
 def _int(nilai: Any) -> Any:
     """Accept integers and digit strings (OpenSID exports codes as text); leave anything else for the check."""
-    if isinstance(nilai, str) and nilai.strip().lstrip("-").isdigit():
+    if isinstance(nilai, str) and _BILANGAN.fullmatch(nilai.strip()):
         return int(nilai.strip())
     return nilai
 
@@ -169,15 +185,19 @@ def periksa_perubahan(
     except KodeWilayahError as exc:
         alasan.append(Alasan("kode-kelurahan-tidak-dikenal", str(exc), "kode_kelurahan"))
     record_id, versi = raw.get("id"), raw.get("version")
-    if isinstance(record_id, bool) or not isinstance(record_id, int) or record_id <= 0:
+    if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id <= LONG_MAKS:
         alasan.append(Alasan("id-tidak-valid", f"id {record_id!r} harus bilangan bulat positif", "id"))
-    if isinstance(versi, bool) or not isinstance(versi, int) or versi <= 0:
-        alasan.append(Alasan("versi-tidak-valid", f"version {versi!r} harus bilangan bulat positif", "version"))
+    if isinstance(versi, bool) or not isinstance(versi, int) or not 0 < versi <= LONG_MAKS:
+        alasan.append(
+            Alasan("versi-tidak-valid", f"version {versi!r} harus bilangan bulat positif", "version")
+        )
     waktu = _waktu(raw.get("ts"))
     if waktu is None:
         alasan.append(Alasan("waktu-tidak-valid", "ts harus waktu ISO-8601 dengan zona waktu", "ts"))
     elif waktu > sekarang + dt.timedelta(minutes=5) or waktu.year < 2000:
-        alasan.append(Alasan("waktu-tidak-valid", f"ts {raw.get('ts')} berada di masa depan atau sebelum 2000", "ts"))
+        alasan.append(
+            Alasan("waktu-tidak-valid", f"ts {raw.get('ts')} berada di masa depan atau sebelum 2000", "ts")
+        )
     data = raw.get("data")
     if op != "delete" and not isinstance(data, Mapping):
         alasan.append(Alasan("data-wajib", f"op {op!r} membutuhkan objek data (citra penduduk)", "data"))
@@ -192,7 +212,7 @@ def periksa_perubahan(
         assert isinstance(data, Mapping)
         after = normalkan_citra(data, kode_kel, record_id)
         batas = min(waktu.astimezone(WITA).date(), sekarang.astimezone(WITA).date())
-        alasan = periksa_citra(after, ref, batas_tanggal=batas)
+        alasan = _kelurahan_sama(after, kode_kel, periksa_citra(after, ref, batas_tanggal=batas))
         if alasan:
             return alasan
     envelope = {
@@ -212,6 +232,20 @@ def periksa_perubahan(
     return PerubahanValid(kunci(kode_kel, record_id), envelope)
 
 
+def _kelurahan_sama(citra: Mapping[str, Any], kode_kelurahan: str, alasan: list[Alasan]) -> list[Alasan]:
+    """Add a reason if the image names another (known) kelurahan than the record's owner: a resident who
+    moves becomes a new record in the destination kelurahan (OpenSID semantics), never a relabelled one."""
+    if citra.get("kode_kelurahan") == kode_kelurahan or any(
+        a.kode == "kode-kelurahan-tidak-dikenal" for a in alasan
+    ):
+        return alasan
+    pesan = (
+        f"kode_kelurahan citra {citra.get('kode_kelurahan')!r} berbeda dengan kelurahan pemilik record "
+        f"{kode_kelurahan!r}; penduduk pindah dicatat sebagai record baru di kelurahan tujuan"
+    )
+    return [*alasan, Alasan("kode-kelurahan-tidak-cocok", pesan, "data.kode_kelurahan")]
+
+
 def periksa_envelope(envelope: Mapping[str, Any], ref: ReferensiWilayah) -> list[Alasan]:
     """Stream-side check of a decoded envelope; deterministic (dates are judged against the event's own time)."""
     source = envelope["source"]
@@ -221,7 +255,9 @@ def periksa_envelope(envelope: Mapping[str, Any], ref: ReferensiWilayah) -> list
     except KodeWilayahError as exc:
         alasan.append(Alasan("kode-kelurahan-tidak-dikenal", str(exc), "source.kode_kelurahan"))
     if source["version"] <= 0:
-        alasan.append(Alasan("versi-tidak-valid", f"version {source['version']} harus positif", "source.version"))
+        alasan.append(
+            Alasan("versi-tidak-valid", f"version {source['version']} harus positif", "source.version")
+        )
     after = envelope.get("after")
     if envelope["op"] != "delete":
         if after is None:
@@ -229,4 +265,5 @@ def periksa_envelope(envelope: Mapping[str, Any], ref: ReferensiWilayah) -> list
         else:
             ts: dt.datetime = source["ts_ms"]
             alasan += periksa_citra(after, ref, batas_tanggal=ts.astimezone(WITA).date())
+            alasan = _kelurahan_sama(after, source["kode_kelurahan"], alasan)
     return alasan

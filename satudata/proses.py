@@ -18,7 +18,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
         value = getattr(settings, name)
         if value is None:
             continue
-        key = field.validation_alias if isinstance(field.validation_alias, str) else f"SATUDATA_{name.upper()}"
+        key = (
+            field.validation_alias if isinstance(field.validation_alias, str) else f"SATUDATA_{name.upper()}"
+        )
         env[key] = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
     return env
 
@@ -37,7 +39,10 @@ class HubProcess:
         out = self.log.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "satudata", *self.args],
-            env=settings_env(self.settings), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env=settings_env(self.settings),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     @property

@@ -12,7 +12,16 @@ from typing import Any
 
 from schema_registry.client import AsyncSchemaRegistryClient
 
-from satudata.avro import SchemaCatalog, WireFormatError, catalog, decode_body, encode_body, frame, parse, unframe
+from satudata.avro import (
+    SchemaCatalog,
+    WireFormatError,
+    catalog,
+    decode_body,
+    encode_body,
+    frame,
+    parse,
+    unframe,
+)
 
 
 class DecodeError(ValueError):
@@ -78,7 +87,9 @@ class AvroSerde:
         try:
             value = decode_body(body, writer, self.reader(reader_name))
         except Exception as exc:  # fastavro raises many types on corrupt input
-            raise DecodeError("avro-rusak", f"isi Avro tidak dapat dibaca (skema id {schema_id}): {exc}") from exc
+            raise DecodeError(
+                "avro-rusak", f"isi Avro tidak dapat dibaca (skema id {schema_id}): {exc}"
+            ) from exc
         if not isinstance(value, dict):
             raise DecodeError("avro-rusak", "isi Avro bukan record")
         return value

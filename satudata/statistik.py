@@ -82,8 +82,16 @@ class CitraStatistik:
     def ke_list(self) -> list[Any]:
         """Compact JSON form for the Faust table changelog."""
         lahir = self.tanggallahir.toordinal() if self.tanggallahir else None
-        return [self.kode_kelurahan, self.status_dasar, self.sex, lahir, self.agama_id,
-                self.pendidikan_kk_id, self.pekerjaan_id, self.status_kawin]
+        return [
+            self.kode_kelurahan,
+            self.status_dasar,
+            self.sex,
+            lahir,
+            self.agama_id,
+            self.pendidikan_kk_id,
+            self.pekerjaan_id,
+            self.status_kawin,
+        ]
 
     @classmethod
     def dari_list(cls, v: list[Any]) -> CitraStatistik:

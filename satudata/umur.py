@@ -25,7 +25,9 @@ def umur(lahir: dt.date, acuan: dt.date) -> int:
     return acuan.year - lahir.year - ((acuan.month, acuan.day) < (lahir.month, lahir.day))
 
 
-def rentang_untuk(lahir: dt.date | None, acuan: dt.date, rentang: tuple[Rentang, ...] = BPS_5_TAHUN) -> str | None:
+def rentang_untuk(
+    lahir: dt.date | None, acuan: dt.date, rentang: tuple[Rentang, ...] = BPS_5_TAHUN
+) -> str | None:
     """Label of the band holding the age at ``acuan``; None when unknown or born after ``acuan``."""
     if lahir is None or lahir > acuan:
         return None

@@ -7,6 +7,7 @@ the hub is the undotted one OpenSID uses (``5272011001``); dotted ``52.72.01.100
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -14,8 +15,9 @@ from pathlib import Path
 
 DEFAULT_CSV = Path(__file__).parent / "data" / "kota_bima_wilayah.csv"
 
-# Digits of each level in the undotted Kemendagri code: prov 2, kota 2, kec 2, kel 4.
-_DIGITS = {2: "provinsi", 4: "kota", 6: "kecamatan", 10: "kelurahan"}
+# Digits of each level in the undotted Kemendagri code: prov 2, kota 2, kec 2, kel 4 (ASCII digits only).
+_TANPA_TITIK = re.compile(r"[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}")
+_BERTITIK = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
 
 
 class Tingkat(StrEnum):
@@ -42,10 +44,10 @@ class Wilayah:
 
 def tanpa_titik(kode: str) -> str:
     """``52.72.01.1001`` or ``5272011001`` → ``5272011001``; raises on anything else."""
-    raw = kode.strip().replace(".", "")
-    if not raw.isdigit() or len(raw) not in _DIGITS:
+    teks = kode.strip()
+    if not (_TANPA_TITIK.fullmatch(teks) or _BERTITIK.fullmatch(teks)):
         raise KodeWilayahError(f"kode wilayah tidak dikenali: {kode!r}")
-    return raw
+    return teks.replace(".", "")
 
 
 def bertitik(kode: str) -> str:

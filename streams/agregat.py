@@ -39,7 +39,9 @@ class AgregatPartisi:
                 agr.jumlah[g] = agr.jumlah.get(g, 0) + 1
         return agr
 
-    def terapkan(self, lama: CitraStatistik | None, baru: CitraStatistik | None, offset: int) -> dict[Grup, int]:
+    def terapkan(
+        self, lama: CitraStatistik | None, baru: CitraStatistik | None, offset: int
+    ) -> dict[Grup, int]:
         """Retract the old image, add the new one; returns the new absolute value of every changed group."""
         self.offset_terakhir = max(self.offset_terakhir, offset)
         kurang, tambah = kontribusi(lama, self.acuan), kontribusi(baru, self.acuan)

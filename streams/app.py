@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -54,12 +55,18 @@ def create_app(settings: Settings) -> faust.App:
         datadir=str(settings.data_dir / "faust" / settings.faust_app_id),
     )
     sumber = app.topic(
-        topics.penduduk.name, key_serializer="raw", value_serializer="raw",
+        topics.penduduk.name,
+        key_serializer="raw",
+        value_serializer="raw",
         partitions=topics.penduduk.partitions,
     )
     tabel = app.Table(
-        TABLE_PENDUDUK, default=None, partitions=topics.penduduk.partitions,
-        schema=faust.Schema(key_type=bytes, key_serializer="raw", value_serializer="json"),
+        TABLE_PENDUDUK,
+        default=None,
+        partitions=topics.penduduk.partitions,
+        # key_type=bytes is what makes the changelog key serializer "raw" (a Schema's serializers are not
+        # used by recovery, which would then JSON-decode "kel:id" keys and hang).
+        key_type=bytes,
         help="Last applied version and statistics image per resident record (no NIK, no name).",
     )
     serde = AvroSerde(settings.registry_url)
@@ -67,6 +74,7 @@ def create_app(settings: Settings) -> faust.App:
     internal, dlq = topics.statistik_penduduk.name, topics.dlq.name
     app.prosesor = prosesor  # type: ignore[attr-defined]  # for the live view and tests
 
+    changelog_topik = tabel.changelog_topic.get_topic_name()
     sibuk = asyncio.Lock()  # a batch and a rebuild of the aggregates never interleave
 
     async def kirim_snapshot(partisi: int) -> None:
@@ -81,42 +89,65 @@ def create_app(settings: Settings) -> faust.App:
         async for events in stream.take_events(settings.batch_maks, within=settings.batch_tunggu):
             async with sibuk:
                 per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
+                changelog: dict[tuple[int, bytes], list[Any]] = {}
                 for event in events:
                     msg = event.message
                     if not prosesor.siap(msg.partition):
                         await kirim_snapshot(msg.partition)
                     kep = await prosesor.proses(
-                        msg.key, msg.value, msg.partition, msg.offset, int((msg.timestamp or 0) * 1000),
+                        msg.key,
+                        msg.value,
+                        msg.partition,
+                        msg.offset,
+                        int((msg.timestamp or 0) * 1000),
                         tabel.data.get,
                     )
                     if kep.tulis_tabel is not None:
                         # Same partition as the source record: the table stays co-partitioned whatever
                         # partitioner the source's producer used.
                         tabel.data[msg.key] = kep.tulis_tabel
-                        tabel.send_changelog(msg.partition, msg.key, kep.tulis_tabel)
+                        changelog[(msg.partition, msg.key)] = kep.tulis_tabel
                     if kep.dead_letter is not None:
                         await app.producer.send(
-                            dlq, msg.key, msg.value, None, None,
+                            dlq,
+                            msg.key,
+                            msg.value,
+                            None,
+                            None,
                             kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
                         )
                     per_partisi[msg.partition].append(kep)
+                # One changelog record per key and batch, produced directly (Faust's per-record send_soon
+                # buffer costs more than the processing); the consumer flushes the producer before it commits.
+                for (partisi, kunci), nilai in changelog.items():
+                    await app.producer.send(
+                        changelog_topik,
+                        kunci,
+                        json.dumps(nilai, separators=(",", ":")).encode(),
+                        partisi,
+                        None,
+                        None,
+                    )
                 for partisi, keputusan in per_partisi.items():
                     pesan = prosesor.kumpulkan(partisi, keputusan)
                     await app.producer.send(internal, None, pesan.ke_bytes(), partisi, None, None)
 
-    @app.timer(1.0)
+    @app.timer(1.0)  # type: ignore[untyped-decorator]  # faust decorators are untyped
     async def segarkan() -> None:
         """Build aggregates for newly assigned partitions, and rebuild all of them when the date changes."""
-        if app.rebalancing or not app.tables.recovery.completed.is_set():
+        recovery = app.tables.recovery  # type: ignore[attr-defined]  # not on the TableManagerT protocol
+        if app.rebalancing or not recovery.completed.is_set():
             return
-        aktif = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()}
+        aktif = {
+            tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()
+        }
         async with sibuk:
             prosesor.lupakan(set(prosesor.partisi) - aktif)
             for p in sorted(aktif):
                 if not prosesor.siap(p):
                     await kirim_snapshot(p)
 
-    @app.on_partitions_revoked.connect
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # mode's signal typing
     async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:
         prosesor.lupakan(tp.partition for tp in revoked if tp.topic == sumber.get_topic_name())
 

@@ -87,8 +87,12 @@ class ProsesorPenduduk:
         lama_untuk: Callable[[bytes], NilaiTabel | None],
     ) -> Keputusan:
         """Decide one event. The partition must be :meth:`siap`; the caller writes ``tulis_tabel``."""
-        catatan = CatatanEvent(offset, ts_sumber_ms=ts_ms, ts_proses_ms=int(time.time() * 1000),
-                               kode_kelurahan=_kelurahan_dari_kunci(key))
+        catatan = CatatanEvent(
+            offset,
+            ts_sumber_ms=ts_ms,
+            ts_proses_ms=int(time.time() * 1000),
+            kode_kelurahan=_kelurahan_dari_kunci(key),
+        )
         try:
             env = await self.serde.decode(value, SCHEMA_NAME)
         except DecodeError as exc:

@@ -39,8 +39,15 @@ class CatatanEvent:
     ts_proses_ms: int = 0
 
     def ke_list(self) -> list[Any]:
-        return [self.offset, self.hasil, self.alasan, int(self.berubah), self.kode_kelurahan,
-                self.ts_sumber_ms, self.ts_proses_ms]
+        return [
+            self.offset,
+            self.hasil,
+            self.alasan,
+            int(self.berubah),
+            self.kode_kelurahan,
+            self.ts_sumber_ms,
+            self.ts_proses_ms,
+        ]
 
     @classmethod
     def dari_list(cls, v: list[Any]) -> CatatanEvent:
@@ -59,8 +66,12 @@ class PesanStatistik:
 
     def ke_bytes(self) -> bytes:
         body: dict[str, Any] = {
-            "j": self.jenis, "t": self.topik, "p": self.partisi, "o": self.offset,
-            "acuan": self.acuan.toordinal(), "g": [[*g, n] for g, n in self.grup.items()],
+            "j": self.jenis,
+            "t": self.topik,
+            "p": self.partisi,
+            "o": self.offset,
+            "acuan": self.acuan.toordinal(),
+            "g": [[*g, n] for g, n in self.grup.items()],
             "e": [c.ke_list() for c in self.ledger],
         }
         return json.dumps(body, separators=(",", ":")).encode()

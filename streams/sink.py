@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import signal
 
 from aiokafka import AIOKafkaConsumer
 
@@ -22,11 +23,29 @@ from streams.pesan import PesanStatistik, versi
 log = logging.getLogger(__name__)
 
 AGREGAT_KOLOM = (
-    "kategori", "kode_kota", "kode_kecamatan", "kode_kelurahan", "kode", "jenis_kelamin",
-    "sumber_topik", "sumber_partisi", "jumlah", "versi", "tanggal_acuan", "diperbarui",
+    "kategori",
+    "kode_kota",
+    "kode_kecamatan",
+    "kode_kelurahan",
+    "kode",
+    "jenis_kelamin",
+    "sumber_topik",
+    "sumber_partisi",
+    "jumlah",
+    "versi",
+    "tanggal_acuan",
+    "diperbarui",
 )
 LEDGER_KOLOM = (
-    "topik", "partisi", "offset_", "hasil", "alasan", "berubah", "kode_kelurahan", "ts_sumber", "ts_proses",
+    "topik",
+    "partisi",
+    "offset_",
+    "hasil",
+    "alasan",
+    "berubah",
+    "kode_kelurahan",
+    "ts_sumber",
+    "ts_proses",
 )
 _Kunci = tuple[str, int, Grup]
 
@@ -73,10 +92,24 @@ class ClickHouseSink:
             batch = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=50_000)
             pesan = [PesanStatistik.dari_bytes(m.value) for ms in batch.values() for m in ms if m.value]
             if pesan:
-                await self.tulis(pesan)
+                await self._tulis_sampai_berhasil(pesan)
                 self.ditulis += len(pesan)
             if batch:
                 await self._consumer.commit()
+
+    async def _tulis_sampai_berhasil(self, pesan: list[PesanStatistik]) -> None:
+        """Retry a failed write (ClickHouse down, say) with backoff; offsets are committed only after it."""
+        jeda = 0.5
+        while True:
+            try:
+                await self.tulis(pesan)
+                return
+            except Exception:
+                log.exception(
+                    "writing %s messages to ClickHouse failed; retrying in %.1f s", len(pesan), jeda
+                )
+                await asyncio.sleep(jeda)
+                jeda = min(jeda * 2, 30.0)
 
     async def _grup_tersimpan(self, topik: str, partisi: int) -> set[Grup]:
         rows = await self.gudang.query(
@@ -95,7 +128,7 @@ class ClickHouseSink:
             if lama is None or v >= lama[0]:
                 agregat[kunci] = (v, n, acuan)
 
-        ledger = []
+        ledger: list[list[object]] = []
         for p in daftar:
             v = versi(p.acuan, p.offset)
             if p.jenis == "s":
@@ -107,8 +140,17 @@ class ClickHouseSink:
             for g, n in p.grup.items():
                 pasang((p.topik, p.partisi, g), v, n, p.acuan)
             ledger.extend(
-                [p.topik, p.partisi, c.offset, c.hasil, c.alasan, int(c.berubah), c.kode_kelurahan,
-                 _waktu(c.ts_sumber_ms), _waktu(c.ts_proses_ms)]
+                [
+                    p.topik,
+                    p.partisi,
+                    c.offset,
+                    c.hasil,
+                    c.alasan,
+                    int(c.berubah),
+                    c.kode_kelurahan,
+                    _waktu(c.ts_sumber_ms),
+                    _waktu(c.ts_proses_ms),
+                ]
                 for c in p.ledger
             )
         sekarang = dt.datetime.now(dt.UTC)
@@ -118,3 +160,23 @@ class ClickHouseSink:
         ]
         await self.gudang.insert("penduduk_agregat", rows, AGREGAT_KOLOM)
         await self.gudang.insert("event_ledger", ledger, LEDGER_KOLOM)
+
+
+async def jalankan_sink(settings: Settings) -> None:
+    """Run the sink on its own until SIGINT/SIGTERM (deployments with a ClickHouse server)."""
+    from satudata.kafka.topics import ensure_topics, hub_topics
+
+    topics = hub_topics(settings)
+    await ensure_topics(settings.bootstrap_servers, topics.all())
+    gudang = Gudang(settings)
+    await asyncio.get_running_loop().run_in_executor(None, gudang.migrate)
+    sink = ClickHouseSink(settings, gudang, topics.statistik_penduduk.name)
+    berhenti = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, berhenti.set)
+    await sink.start()
+    try:
+        await berhenti.wait()
+    finally:
+        await sink.stop()

@@ -13,7 +13,7 @@ from satudata.settings import Settings
 from streams.app import create_app
 
 
-class HubWorker(Worker):  # type: ignore[misc]  # faust is untyped
+class HubWorker(Worker):
     """Faust's worker with the log level really applied (mode leaves library loggers at DEBUG, which costs
     a log record per produced message)."""
 

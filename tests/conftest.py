@@ -47,7 +47,7 @@ def settings(kafka_bootstrap: str, chdb_path: Path, tmp_path: Path, unique: str)
     """Settings with this test's own topic prefix, Faust app id and ClickHouse database."""
     return Settings(
         data_dir=tmp_path,
-        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,  # type: ignore[call-arg]
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,
         topic_prefix=f"t{unique}",
         topic_partitions=4,
         clickhouse_dsn=f"chdb://{chdb_path}",

@@ -59,12 +59,18 @@ class Hub:
     async def wait_drained(self, timeout: float = 180.0) -> dict[str, object]:
         """Wait until every message of the source topic has a ledger row (applied or dead-lettered)."""
 
+        terakhir: list[object] = [None]
+
         async def drained() -> bool:
             aliran = (await self.counts())["aliran"]
             assert isinstance(aliran, dict)
+            terakhir[0] = aliran
             return bool(aliran["masuk"] > 0 and aliran["belum_diproses"] == 0)
 
-        await wait_until(drained, timeout, "the pipeline to drain")
+        try:
+            await wait_until(drained, timeout, "the pipeline to drain")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; last counts: {terakhir[0]}") from None
         return await self.counts()
 
 

@@ -18,7 +18,8 @@ from api.registry.compatibility import (
     parse_schema,
 )
 from api.registry.routes import create_registry_router, get_schema_store
-from api.registry.store import RegistryError, SchemaStore, SchemaVersion
+from api.registry.state import RegistryError, RegistryState, SchemaVersion
+from api.registry.store import SchemaStore
 
 __all__ = [
     "CompatibilityLevel",
@@ -26,6 +27,7 @@ __all__ = [
     "InvalidSchemaError",
     "ParsedSchema",
     "RegistryError",
+    "RegistryState",
     "SchemaStore",
     "SchemaVersion",
     "check_compatibility",

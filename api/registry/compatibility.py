@@ -108,8 +108,14 @@ def parse_schema(text: str) -> ParsedSchema:
         parsed = fastavro.parse_schema(raw, _write_hint=False, _force=True)
         canonical = fastavro.schema.to_parsing_canonical_form(raw)
         avro.schema.parse(text)  # the compatibility checker needs Apache avro to accept it too
-    except (avro.errors.AvroException, fastavro.schema.SchemaParseException, TypeError, ValueError,
-            KeyError, AttributeError) as exc:
+    except (
+        avro.errors.AvroException,
+        fastavro.schema.SchemaParseException,
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+    ) as exc:
         raise InvalidSchemaError(f"Invalid schema: {exc}") from None
     return ParsedSchema(
         text=json.dumps(raw, separators=(",", ":"), ensure_ascii=False),

@@ -18,7 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from api.registry.store import LATEST, RegistryError, SchemaStore, SchemaVersion
+from api.registry.state import LATEST, RegistryError, SchemaVersion
+from api.registry.store import SchemaStore
 
 MEDIA_TYPE = "application/vnd.schemaregistry.v1+json"
 MAX_VERSION = 2**31 - 1
@@ -64,9 +65,14 @@ def parse_version(raw: str) -> int | str:
         return LATEST
     if raw.isdigit() and 1 <= int(raw) <= MAX_VERSION:
         return int(raw)
-    raise RegistryError(422, 42202, (
-        f"The specified version '{raw}' is not a valid version id. "
-        'Allowed values are between [1, 2^31-1] and the string "latest"'))
+    raise RegistryError(
+        422,
+        42202,
+        (
+            f"The specified version '{raw}' is not a valid version id. "
+            'Allowed values are between [1, 2^31-1] and the string "latest"'
+        ),
+    )
 
 
 def parse_id(raw: str) -> int:
@@ -109,8 +115,9 @@ def create_registry_router(
     store_dependency: Callable[..., SchemaStore] = get_schema_store,
 ) -> APIRouter:
     """Router with the registry endpoints; ``store_dependency`` is a FastAPI dependency giving the store."""
-    router = APIRouter(route_class=RegistryRoute, default_response_class=RegistryJSONResponse,
-                       tags=["schema registry"])
+    router = APIRouter(
+        route_class=RegistryRoute, default_response_class=RegistryJSONResponse, tags=["schema registry"]
+    )
     Store = Annotated[SchemaStore, Depends(store_dependency)]
 
     @router.get("/")
@@ -213,8 +220,9 @@ def create_registry_router(
     ) -> dict[str, Any]:
         level = store.subject_compatibility_level(subject)
         if level is None and not default_to_global:
-            raise RegistryError(404, 40408,
-                                f"Subject '{subject}' does not have subject-level compatibility configured")
+            raise RegistryError(
+                404, 40408, f"Subject '{subject}' does not have subject-level compatibility configured"
+            )
         return {"compatibilityLevel": (level or store.compatibility_level()).value}
 
     @router.put("/config/{subject}")

@@ -1,12 +1,7 @@
 """Schema registry state kept in a compacted Kafka topic, like Confluent's ``_schemas``.
 
-Every change is a record on partition 0 of the storage topic, with Confluent's key/value JSON:
-
-* ``{"keytype":"SCHEMA","subject":s,"version":v,"magic":1}``
-  → ``{"subject","version","id","schema","deleted"}`` (``null`` value = tombstone, a hard-deleted version);
-* ``{"keytype":"CONFIG","subject":s|null,"magic":0}`` → ``{"compatibilityLevel": "FULL"}`` (``null`` = unset);
-* ``{"keytype":"DELETE_SUBJECT","subject":s,"magic":0}`` → ``{"subject": s, "version": watermark}``
-  (soft delete of every version up to the watermark).
+Every change is a record on partition 0 of the storage topic, in Confluent's key/value JSON (the record
+format and the in-memory model it rebuilds are in :mod:`api.registry.state`).
 
 State is a pure function of the log: one background consumer applies every record in offset order, ours and
 other processes'. A write (``acks="all"``, idempotent) returns once the broker acknowledged it *and* the
@@ -22,81 +17,40 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
 from typing import Any
 
 import aiokafka  # type: ignore[import-untyped, unused-ignore]
 
 from api.registry.compatibility import (
-    DEFAULT_LEVEL,
     CompatibilityLevel,
-    CompatibilityResult,
     InvalidSchemaError,
     check_compatibility,
     parse_level,
     parse_schema,
 )
+from api.registry.state import RegistryError, RegistryState, invalid_schema, record_key
 from satudata.kafka.topics import TopicSpec, ensure_topics
 
 log = logging.getLogger(__name__)
-LATEST = "latest"
 
 
-class RegistryError(Exception):
-    """An error a registry client sees: HTTP status plus Confluent's ``error_code`` and message."""
-
-    def __init__(self, status: int, error_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.error_code, self.message = status, error_code, message
-
-
-def subject_not_found(subject: str) -> RegistryError:
-    return RegistryError(404, 40401, f"Subject '{subject}' not found.")
-
-
-def schema_not_found(schema_id: int | None = None) -> RegistryError:
-    return RegistryError(404, 40403, f"Schema {schema_id} not found" if schema_id else "Schema not found")
-
-
-def invalid_schema(exc: Exception) -> RegistryError:
-    return RegistryError(422, 42201, str(exc))
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaVersion:
-    subject: str
-    version: int
-    id: int
-    schema: str
-    deleted: bool = False
-    identity: str = ""
-
-
-def _key(keytype: str, subject: str | None, version: int | None = None) -> bytes:
-    """Byte-stable record key (compaction keys on exact bytes), field order as Confluent writes it."""
-    key: dict[str, Any] = {"keytype": keytype, "subject": subject}
-    if version is not None:
-        key["version"] = version
-    key["magic"] = 1 if keytype == "SCHEMA" else 0
-    return json.dumps(key, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-class SchemaStore:
-    """Subjects, versions, ids and compatibility levels, persisted in (and rebuilt from) a compacted topic."""
+class SchemaStore(RegistryState):
+    """The registry state, persisted in (and rebuilt from) a compacted topic; reads are :class:`RegistryState`'s."""
 
     def __init__(self, bootstrap: str, topic: str | TopicSpec, *, timeout: float = 30.0) -> None:
-        self.spec = topic if isinstance(topic, TopicSpec) else TopicSpec(
-            topic, 1, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"}, "Schema registry storage."
+        super().__init__()
+        self.spec = (
+            topic
+            if isinstance(topic, TopicSpec)
+            else TopicSpec(
+                topic,
+                1,
+                {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"},
+                "Schema registry storage.",
+            )
         )
         self.bootstrap, self.timeout = bootstrap, timeout
         self._tp = aiokafka.TopicPartition(self.spec.name, 0)
-        self._subjects: dict[str, dict[int, SchemaVersion]] = {}
-        self._schema_by_id: dict[int, str] = {}
-        self._id_by_identity: dict[str, int] = {}
-        self._refs: dict[int, set[tuple[str, int]]] = {}
-        self._max_id = 0
-        self._global_level: CompatibilityLevel | None = None
-        self._subject_levels: dict[str, CompatibilityLevel] = {}
         self._position = 0  # next offset to apply
         self._progress = asyncio.Condition()
         self._write_lock = asyncio.Lock()
@@ -110,11 +64,15 @@ class SchemaStore:
         """Create the topic if missing, replay it up to its current end, then keep following it."""
         await ensure_topics(self.bootstrap, [self.spec])
         self._consumer = aiokafka.AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
-            auto_offset_reset="earliest", fetch_max_wait_ms=200,
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=200,
         )
         self._producer = aiokafka.AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True)
+            bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True
+        )
         await self._consumer.start()
         await self._producer.start()
         self._consumer.assign([self._tp])
@@ -144,7 +102,7 @@ class SchemaStore:
                     batches = await self._consumer.getmany(self._tp, timeout_ms=500)
                     for record in batches.get(self._tp, []):
                         try:
-                            self._apply(record.key, record.value)
+                            self.apply(record.key, record.value)
                         except (ValueError, KeyError, TypeError) as exc:
                             log.warning("skipping bad registry record at offset %d: %s", record.offset, exc)
                         self._position = record.offset + 1
@@ -161,10 +119,12 @@ class SchemaStore:
 
     async def _wait_applied(self, offset: int) -> None:
         """Wait until every record before ``offset`` has been applied."""
+
         def reached() -> bool:
             if not self._following:
                 raise RegistryError(500, 50001, "Error in the backend data store: registry consumer stopped")
             return self._position >= offset
+
         try:
             async with self._progress:
                 await asyncio.wait_for(self._progress.wait_for(reached), self.timeout)
@@ -183,132 +143,6 @@ class SchemaStore:
         raw = None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
         meta = await self._producer.send_and_wait(self.spec.name, raw, key=key, partition=0)
         await self._wait_applied(meta.offset + 1)
-
-    def _apply(self, key_bytes: bytes | None, value_bytes: bytes | None) -> None:
-        key = json.loads(key_bytes or b"{}")
-        value = None if value_bytes is None else json.loads(value_bytes)
-        keytype, subject = key.get("keytype"), key.get("subject")
-        if keytype == "SCHEMA":
-            self._apply_schema(str(subject), int(key["version"]), value)
-        elif keytype == "CONFIG":
-            level = None if value is None else parse_level(value["compatibilityLevel"])
-            if subject is None:
-                self._global_level = level
-            elif level is None:
-                self._subject_levels.pop(subject, None)
-            else:
-                self._subject_levels[subject] = level
-        elif keytype == "DELETE_SUBJECT" and value is not None:
-            versions = self._subjects.get(str(subject), {})
-            for v, sv in versions.items():
-                if v <= int(value["version"]):
-                    versions[v] = replace(sv, deleted=True)
-        # NOOP, MODE and other Confluent key types carry nothing this registry uses
-
-    def _apply_schema(self, subject: str, version: int, value: dict[str, Any] | None) -> None:
-        versions = self._subjects.setdefault(subject, {})
-        old = versions.pop(version, None)
-        if old is not None:
-            refs = self._refs.get(old.id, set())
-            refs.discard((subject, version))
-            if not refs:
-                self._refs.pop(old.id, None)
-                self._schema_by_id.pop(old.id, None)
-                self._id_by_identity = {k: i for k, i in self._id_by_identity.items() if i != old.id}
-        if value is None:
-            if not versions:
-                del self._subjects[subject]
-            return
-        schema_id, text = int(value["id"]), str(value["schema"])
-        try:
-            identity = parse_schema(text).identity
-        except InvalidSchemaError:
-            identity = ""  # stored by someone else; still served by id, never matched for reuse
-        sv = SchemaVersion(subject, version, schema_id, text, bool(value.get("deleted", False)), identity)
-        versions[version] = sv
-        self._refs.setdefault(schema_id, set()).add((subject, version))
-        self._schema_by_id.setdefault(schema_id, text)
-        if sv.identity:
-            self._id_by_identity.setdefault(sv.identity, schema_id)
-        self._max_id = max(self._max_id, schema_id)
-
-    # ------------------------------------------------------------------------------------------- reads
-    def subjects(self, include_deleted: bool = False) -> list[str]:
-        return sorted(s for s, vs in self._subjects.items() if include_deleted or self._live(vs))
-
-    @staticmethod
-    def _live(versions: dict[int, SchemaVersion]) -> list[SchemaVersion]:
-        return [versions[v] for v in sorted(versions) if not versions[v].deleted]
-
-    def _versions_of(self, subject: str, include_deleted: bool) -> list[SchemaVersion]:
-        versions = self._subjects.get(subject, {})
-        found = [versions[v] for v in sorted(versions)] if include_deleted else self._live(versions)
-        if not found:
-            raise subject_not_found(subject)
-        return found
-
-    def versions(self, subject: str, include_deleted: bool = False) -> list[int]:
-        return [sv.version for sv in self._versions_of(subject, include_deleted)]
-
-    def get_version(
-        self, subject: str, version: int | str = LATEST, include_deleted: bool = False
-    ) -> SchemaVersion:
-        """One version of a subject; ``version`` is a number or ``"latest"``."""
-        found = self._versions_of(subject, include_deleted)
-        if version == LATEST:
-            return found[-1]
-        for sv in found:
-            if sv.version == version:
-                return sv
-        raise RegistryError(404, 40402, f"Version {version} not found.")
-
-    def lookup(self, subject: str, schema: str, include_deleted: bool = False) -> SchemaVersion:
-        """The version of ``subject`` holding a schema identical to ``schema`` (40401 / 40403 if none)."""
-        try:
-            identity = parse_schema(schema).identity
-        except InvalidSchemaError as exc:
-            raise invalid_schema(exc) from None
-        for sv in self._versions_of(subject, include_deleted):
-            if sv.identity == identity:
-                return sv
-        raise schema_not_found()
-
-    def schema_by_id(self, schema_id: int) -> str:
-        if schema_id not in self._schema_by_id:
-            raise schema_not_found(schema_id)
-        return self._schema_by_id[schema_id]
-
-    def subject_versions_for_id(self, schema_id: int, include_deleted: bool = False) -> list[tuple[str, int]]:
-        self.schema_by_id(schema_id)
-        return sorted(
-            (s, v) for s, v in self._refs.get(schema_id, set())
-            if include_deleted or not self._subjects[s][v].deleted
-        )
-
-    def compatibility_level(self, subject: str | None = None) -> CompatibilityLevel:
-        """The effective level: the subject's own, else the global one, else BACKWARD."""
-        level = self._subject_levels.get(subject) if subject is not None else None
-        return level or self._global_level or DEFAULT_LEVEL
-
-    def subject_compatibility_level(self, subject: str) -> CompatibilityLevel | None:
-        return self._subject_levels.get(subject)
-
-    def test_compatibility(
-        self, subject: str, schema: str, version: int | str | None = LATEST
-    ) -> CompatibilityResult:
-        """Check ``schema`` against one version, or (``None``) every version the subject's level asks for."""
-        try:
-            parse_schema(schema)
-            if version is None:
-                previous = self._live(self._subjects.get(subject, {}))
-            elif version == LATEST and self.compatibility_level(subject).transitive:
-                previous = self._versions_of(subject, False)
-            else:
-                previous = [self.get_version(subject, version)]
-            return check_compatibility(self.compatibility_level(subject), schema,
-                                       [sv.schema for sv in previous], [sv.version for sv in previous])
-        except InvalidSchemaError as exc:
-            raise invalid_schema(exc) from None
 
     # ------------------------------------------------------------------------------------------ writes
     @contextlib.asynccontextmanager
@@ -330,16 +164,25 @@ class SchemaStore:
             for sv in live:
                 if sv.identity == parsed.identity:
                     return sv.id
-            result = check_compatibility(self.compatibility_level(subject), parsed.text,
-                                         [sv.schema for sv in live], [sv.version for sv in live])
+            result = check_compatibility(
+                self.compatibility_level(subject),
+                parsed.text,
+                [sv.schema for sv in live],
+                [sv.version for sv in live],
+            )
             if not result.is_compatible:
-                raise RegistryError(409, 409, (
-                    "Schema being registered is incompatible with an earlier schema for subject "
-                    f'"{subject}", details: {result.messages}'))
+                raise RegistryError(
+                    409,
+                    409,
+                    (
+                        "Schema being registered is incompatible with an earlier schema for subject "
+                        f'"{subject}", details: {result.messages}'
+                    ),
+                )
             schema_id = self._id_by_identity.get(parsed.identity) or self._max_id + 1
             version = max(versions, default=0) + 1
             value = {"subject": subject, "version": version, "id": schema_id, "schema": parsed.text}
-            await self._write(_key("SCHEMA", subject, version), {**value, "deleted": False})
+            await self._write(record_key("SCHEMA", subject, version), {**value, "deleted": False})
             return schema_id
 
     async def delete_subject(self, subject: str, permanent: bool = False) -> list[int]:
@@ -349,19 +192,25 @@ class SchemaStore:
             live = [sv.version for sv in found if not sv.deleted]
             if not permanent:
                 if not live:
-                    raise RegistryError(404, 40404, (
-                        f"Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"))
+                    raise RegistryError(
+                        404,
+                        40404,
+                        (f"Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"),
+                    )
                 watermark = {"subject": subject, "version": found[-1].version}
-                await self._write(_key("DELETE_SUBJECT", subject), watermark)
+                await self._write(record_key("DELETE_SUBJECT", subject), watermark)
                 if subject in self._subject_levels:  # Confluent drops the subject's config on soft delete
-                    await self._write(_key("CONFIG", subject), None)
+                    await self._write(record_key("CONFIG", subject), None)
                 return live
             if live:
-                raise RegistryError(404, 40405, (
-                    f"Subject '{subject}' was not deleted first before being permanently deleted"))
+                raise RegistryError(
+                    404,
+                    40405,
+                    (f"Subject '{subject}' was not deleted first before being permanently deleted"),
+                )
             for sv in found:
-                await self._write(_key("SCHEMA", subject, sv.version), None)
-            await self._write(_key("DELETE_SUBJECT", subject), None)
+                await self._write(record_key("SCHEMA", subject, sv.version), None)
+            await self._write(record_key("DELETE_SUBJECT", subject), None)
             return [sv.version for sv in found]
 
     async def delete_version(self, subject: str, version: int | str, permanent: bool = False) -> int:
@@ -369,12 +218,26 @@ class SchemaStore:
         async with self._writing():
             sv = self.get_version(subject, version, include_deleted=permanent)
             if permanent and not sv.deleted:
-                raise RegistryError(404, 40407, (
-                    f"Subject '{subject}' Version {sv.version} was not deleted first before being "
-                    "permanently deleted"))
-            value = None if permanent else {"subject": subject, "version": sv.version, "id": sv.id,
-                                            "schema": sv.schema, "deleted": True}
-            await self._write(_key("SCHEMA", subject, sv.version), value)
+                raise RegistryError(
+                    404,
+                    40407,
+                    (
+                        f"Subject '{subject}' Version {sv.version} was not deleted first before being "
+                        "permanently deleted"
+                    ),
+                )
+            value = (
+                None
+                if permanent
+                else {
+                    "subject": subject,
+                    "version": sv.version,
+                    "id": sv.id,
+                    "schema": sv.schema,
+                    "deleted": True,
+                }
+            )
+            await self._write(record_key("SCHEMA", subject, sv.version), value)
             return sv.version
 
     async def set_compatibility(self, level: str, subject: str | None = None) -> CompatibilityLevel:
@@ -384,7 +247,7 @@ class SchemaStore:
         except ValueError as exc:
             raise RegistryError(422, 42203, str(exc)) from None
         async with self._writing():
-            await self._write(_key("CONFIG", subject), {"compatibilityLevel": parsed.value})
+            await self._write(record_key("CONFIG", subject), {"compatibilityLevel": parsed.value})
         return parsed
 
     async def delete_compatibility(self, subject: str) -> CompatibilityLevel:
@@ -392,7 +255,8 @@ class SchemaStore:
         async with self._writing():
             level = self._subject_levels.get(subject)
             if level is None:
-                raise RegistryError(404, 40408, (
-                    f"Subject '{subject}' does not have subject-level compatibility configured"))
-            await self._write(_key("CONFIG", subject), None)
+                raise RegistryError(
+                    404, 40408, (f"Subject '{subject}' does not have subject-level compatibility configured")
+                )
+            await self._write(record_key("CONFIG", subject), None)
             return level

@@ -52,11 +52,17 @@ async def hitungan(request: Request, settings: SettingsDep, gudang: GudangDep) -
     diterima = per_alasan.pop("", 0)
     return Hitungan(
         ingest=HitunganIngest(
-            masuk=diterima + sum(per_alasan.values()), diterima=diterima, ditolak=sum(per_alasan.values()),
+            masuk=diterima + sum(per_alasan.values()),
+            diterima=diterima,
+            ditolak=sum(per_alasan.values()),
             alasan_penolakan=per_alasan,
         ),
         aliran=HitunganAliran(
-            topik=topik, masuk=masuk, diterapkan=diterapkan, dead_letter=sum(dlq.values()),
-            belum_diproses=masuk - diterapkan - sum(dlq.values()), alasan_dead_letter=dlq,
+            topik=topik,
+            masuk=masuk,
+            diterapkan=diterapkan,
+            dead_letter=sum(dlq.values()),
+            belum_diproses=masuk - diterapkan - sum(dlq.values()),
+            alasan_dead_letter=dlq,
         ),
     )

@@ -57,7 +57,11 @@ def _kelurahan(raw: Any, ref: Any) -> str:
     ),
 )
 async def kirim_perubahan(
-    batch: BatchPerubahan, settings: SettingsDep, publisher: PublisherDep, gudang: GudangDep, ref: ReferensiDep
+    batch: BatchPerubahan,
+    settings: SettingsDep,
+    publisher: PublisherDep,
+    gudang: GudangDep,
+    ref: ReferensiDep,
 ) -> HasilBatch:
     if len(batch.records) > settings.ingest_max_batch:
         raise HTTPException(
@@ -76,9 +80,11 @@ async def kirim_perubahan(
             hasil.append(HasilRecord(indeks=i, status="diterima", event_id=r.envelope["event_id"]))
             log[(kel, "")] += 1
         else:
-            hasil.append(HasilRecord(
-                indeks=i, status="ditolak", alasan=[a.pesan for a in r], kode_alasan=[a.kode for a in r]
-            ))
+            hasil.append(
+                HasilRecord(
+                    indeks=i, status="ditolak", alasan=[a.pesan for a in r], kode_alasan=[a.kode for a in r]
+                )
+            )
             log[(kel, r[0].kode)] += 1
     try:
         await publisher.publish_valid(valid)

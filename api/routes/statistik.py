@@ -81,7 +81,9 @@ async def statistik(
         kategori=kat.slug,
         judul=kat.judul,
         wilayah=InfoWilayah(kode=w.kode_bertitik, kode_tanpa_titik=w.kode, nama=w.nama, tingkat=w.tingkat),
-        diperbarui=diperbarui.replace(tzinfo=dt.UTC) if diperbarui and diperbarui.tzinfo is None else diperbarui,
+        diperbarui=diperbarui.replace(tzinfo=dt.UTC)
+        if diperbarui and diperbarui.tzinfo is None
+        else diperbarui,
         tanggal_acuan=acuan,
         baris=susun_tabel(kat, ((r[0], int(r[1]), int(r[2])) for r in rows)),
     )

@@ -9,8 +9,9 @@ Typical use::
 """
 
 from connectors.simulator.penerima import GagalKirim, HasilKirim, Publisher, kirim_ke_api, kirim_ke_kafka
-from connectors.simulator.perubahan import WITA, GeneratorPerubahan, Perubahan, keadaan_akhir, snapshot
+from connectors.simulator.perubahan import GeneratorPerubahan
 from connectors.simulator.populasi import KOLOM_CITRA, Kunci, Populasi, buat_populasi
+from connectors.simulator.rekaman import WITA, Perubahan, keadaan_akhir, snapshot
 
 __all__ = [
     "KOLOM_CITRA",

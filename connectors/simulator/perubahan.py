@@ -1,13 +1,9 @@
-"""The change stream of the synthetic city, in the JSON shape of the hub's ``POST /v1/penduduk/events``.
-
-A change record::
-
-    {"op": "create"|"update"|"delete"|"snapshot", "kode_kelurahan": "5272011001", "id": 123, "version": 4,
-     "ts": "2026-12-04T10:15:00.123+08:00", "event_id": "<uuid>", "sistem": "SIMULATOR", "data": {image}|None}
+"""The change stream of the synthetic city: records as in :mod:`connectors.simulator.rekaman`.
 
 :class:`GeneratorPerubahan` mutates the :class:`~connectors.simulator.populasi.Populasi` as it goes, so the
-population after the stream is the truth (:func:`keadaan_akhir`). Deliberate duplicates and reorders only
-touch the emitted records, never the truth: the truth of each key is always its highest version.
+population after the stream is the truth (:func:`~connectors.simulator.rekaman.keadaan_akhir`). Deliberate
+duplicates and reorders only touch the emitted records, never the truth: the truth of each key is always its
+highest version. Attribute edits are drawn by :mod:`connectors.simulator.koreksi`.
 """
 
 from __future__ import annotations
@@ -19,55 +15,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from connectors.simulator import populasi as ps
-from connectors.simulator.populasi import Keluarga, Kunci, Populasi, Undian
+from connectors.simulator.koreksi import JENIS_UBAH, ubah_citra
+from connectors.simulator.populasi import Keluarga, Kunci, Populasi, buat_citra, keluarga_baru, keluarga_dari
+from connectors.simulator.rekaman import WITA, Perubahan, rekaman, ts_wita
+from connectors.simulator.sebaran import (
+    AGAMA,
+    ASAL_LUAR,
+    Undian,
+    alamat_acak,
+    tanggal_lahir_acak,
+    umur_citra,
+)
 
-Perubahan = dict[str, Any]
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
-SISTEM = "SIMULATOR"
 _RIWAYAT = 2000  # how many earlier records a duplicate is drawn from
-_NAMESPACE = uuid.UUID("0f6f3c52-7201-4b1a-9d5e-5272b1a5a7e0")
 # Logical changes and their relative frequency.
 JENIS_PERUBAHAN = Undian({
     "lahir": 14, "mati": 5, "pindah_dalam": 9, "pindah_kelurahan": 6, "pindah_kecamatan": 6,
     "pindah_keluar": 3, "pindah_masuk": 7, "ubah": 46, "ganti_nik": 3, "hapus": 1,
 })  # fmt: skip
-_JENIS_UBAH = Undian({
-    "pekerjaan": 25, "pendidikan": 18, "status_kawin": 14, "agama": 1, "isi_kosong": 18, "kosongkan": 5,
-    "golongan_darah": 12, "nama": 7,
-})  # fmt: skip
-_KOLOM_KOSONGKAN = ("agama_id", "pendidikan_kk_id", "pekerjaan_id", "status_kawin", "kk_level",
-                    "warganegara_id", "golongan_darah_id", "cacat_id")  # fmt: skip
-
-
-def _ts(waktu: dt.datetime) -> str:
-    return waktu.astimezone(WITA).isoformat(timespec="milliseconds")
-
-
-def _umur(citra: dict[str, Any], tanggal: dt.date) -> int | None:
-    lahir = citra.get("tanggallahir")
-    return ps.umur_pada(dt.date.fromisoformat(lahir), tanggal) if lahir else None
-
-
-def snapshot(populasi: Populasi, waktu: dt.datetime | None = None) -> Iterator[Perubahan]:
-    """Initial load: one ``op="snapshot"`` per record at its current version (1 after ``buat_populasi``).
-
-    ``waktu`` (default: ``tanggal_acuan`` 00:00 WITA) is the ``ts`` of every record; event ids derive from
-    seed, scale, key and version, so the same population always gives the same snapshot.
-    """
-    ts = _ts(waktu or dt.datetime.combine(populasi.tanggal_acuan, dt.time(), WITA))
-    for (kode, rid), citra in populasi.penduduk.items():
-        versi = populasi.versi[(kode, rid)]
-        nama = f"{populasi.seed}:{populasi.skala}:{populasi.tanggal_acuan}:{kode}:{rid}:{versi}:snapshot"
-        yield {
-            "op": "snapshot", "kode_kelurahan": kode, "id": rid, "version": versi, "ts": ts,
-            "event_id": str(uuid.uuid5(_NAMESPACE, nama)), "sistem": SISTEM, "data": dict(citra),
-        }  # fmt: skip
-
-
-def keadaan_akhir(populasi: Populasi) -> dict[Kunci, dict[str, Any] | None]:
-    """Final image of every key ever emitted (``None`` for hard-deleted records)."""
-    return {k: (dict(populasi.penduduk[k]) if k in populasi.penduduk else None) for k in populasi.versi}
 
 
 class _Kumpulan:
@@ -188,11 +153,10 @@ class GeneratorPerubahan:
         pop = self.populasi
         pop.versi[k] = 1 if op == "create" else pop.versi[k] + 1
         citra = pop.penduduk.get(k)
-        rec = {
-            "op": op, "kode_kelurahan": k[0], "id": k[1], "version": pop.versi[k], "ts": _ts(self._waktu),
-            "event_id": str(uuid.UUID(int=self._rng.getrandbits(128), version=4)), "sistem": SISTEM,
-            "data": dict(citra) if citra is not None and op != "delete" else None,
-        }  # fmt: skip
+        rec = rekaman(
+            op, k, pop.versi[k], ts_wita(self._waktu), str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
+            dict(citra) if citra is not None and op != "delete" else None,
+        )  # fmt: skip
         self._waktu += dt.timedelta(milliseconds=self._rng.randint(1, 900))
         return rec
 
@@ -228,12 +192,12 @@ class GeneratorPerubahan:
     def _keluarga_tujuan(self, kode: str, citra: dict[str, Any]) -> Keluarga:
         """A new KK in ``kode`` (the person becomes its head), or an existing one there (as famili lain)."""
         k = self._hidup_kel[kode].acak(self._rng)
-        dewasa = (_umur(citra, self._hari) or 30) >= 17 if citra else True
+        dewasa = (umur_citra(citra, self._hari) or 30) >= 17 if citra else True
         if k is None or (dewasa and self._rng.random() < 0.6):
             citra["kk_level"] = 1
-            return ps.keluarga_baru(self.populasi, self._rng, kode, self._hari)
+            return keluarga_baru(self.populasi, self._rng, kode, self._hari)
         citra["kk_level"] = 9 if self._rng.random() < 0.8 else 11
-        return ps.keluarga_dari(self.populasi.penduduk[k])
+        return keluarga_dari(self.populasi.penduduk[k])
 
     @staticmethod
     def _pakai(citra: dict[str, Any], kk: Keluarga) -> None:
@@ -246,12 +210,12 @@ class GeneratorPerubahan:
 
     def _lahir(self) -> list[Perubahan]:
         rng, hari = self._rng, self._hari
-        k = self._pilih_hidup(lambda c: c["kk_level"] in (1, 2, 3) and 18 <= (_umur(c, hari) or 0) <= 50)
+        k = self._pilih_hidup(lambda c: c["kk_level"] in (1, 2, 3) and 18 <= (umur_citra(c, hari) or 0) <= 50)
         if k is None:
             return []
         induk = self.populasi.penduduk[k]
-        kk = ps.keluarga_dari(induk)
-        citra = ps.buat_citra(
+        kk = keluarga_dari(induk)
+        citra = buat_citra(
             self.populasi, rng, kk, sex=1 if rng.random() < 0.51 else 2, kk_level=4, status_kawin=1,
             lahir=hari - dt.timedelta(days=rng.randint(0, 30)), agama=induk["agama_id"] or 1, tanggal=hari,
             awalan=kk.kode_kelurahan[:6], kosong=0,
@@ -266,7 +230,7 @@ class GeneratorPerubahan:
         calon = [k for k in (self._hidup.acak(self._rng) for _ in range(3)) if k is not None]
         if not calon:
             return []
-        k = max(calon, key=lambda c: _umur(self.populasi.penduduk[c], self._hari) or 40)
+        k = max(calon, key=lambda c: umur_citra(self.populasi.penduduk[c], self._hari) or 40)
         self.populasi.penduduk[k]["status_dasar"] = 2
         self._keluar(k)
         return [self._catat("update", k)]
@@ -277,13 +241,13 @@ class GeneratorPerubahan:
             return []
         citra = self.populasi.penduduk[k]
         klaster = self._rng.choice(self.populasi.klaster[k[0]])
-        alamat = ps.alamat_acak(self._rng, klaster)
+        alamat = alamat_acak(self._rng, klaster)
         citra.update(dusun=klaster[0], rw=klaster[1], rt=klaster[2], alamat_sekarang=alamat)
         return [self._catat("update", k)]
 
     def _pindah(self, *, antar_kecamatan: bool) -> list[Perubahan]:
         """OpenSID semantics: PINDAH (status_dasar 3) in kelurahan A, a new record (new local id) in B."""
-        k = self._pilih_hidup(lambda c: (_umur(c, self._hari) or 30) >= 17)
+        k = self._pilih_hidup(lambda c: (umur_citra(c, self._hari) or 30) >= 17)
         if k is None:
             return []
         asal = k[0]
@@ -313,11 +277,11 @@ class GeneratorPerubahan:
         sex, umur = (1 if rng.random() < 0.55 else 2), rng.randint(18, 50)
         citra: dict[str, Any] = {}
         kk = self._keluarga_tujuan(kode, citra)
-        citra = ps.buat_citra(
-            self.populasi, rng, kk, sex=sex, lahir=ps.tanggal_lahir_acak(rng, umur, hari),
+        citra = buat_citra(
+            self.populasi, rng, kk, sex=sex, lahir=tanggal_lahir_acak(rng, umur, hari),
             kk_level=citra["kk_level"], status_kawin=1 if umur < 25 and rng.random() < 0.7 else 2,
-            agama=ps.AGAMA.ambil(rng), tanggal=hari,
-            awalan=f"{rng.choice(ps.ASAL_LUAR)}{rng.randint(1, 18):02d}",
+            agama=AGAMA.ambil(rng), tanggal=hari,
+            awalan=f"{rng.choice(ASAL_LUAR)}{rng.randint(1, 18):02d}",
         )  # fmt: skip
         return [self._baru_dibuat(citra)]
 
@@ -333,7 +297,7 @@ class GeneratorPerubahan:
             if citra is None or citra["status_dasar"] != 1 or not citra["nik"].startswith("0"):
                 continue
             lahir = citra["tanggallahir"]
-            tanggal = dt.date.fromisoformat(lahir) if lahir else ps.tanggal_lahir_acak(rng, 30, self._hari)
+            tanggal = dt.date.fromisoformat(lahir) if lahir else tanggal_lahir_acak(rng, 30, self._hari)
             citra["nik"] = pop.nik_baru(k[0][:6], tanggal, citra["sex"] == 2)
             return [self._catat("update", k)]
         return []
@@ -356,47 +320,6 @@ class GeneratorPerubahan:
         """An attribute edit of record ``k`` (any status): up to three tries to find one that changes it."""
         citra = self.populasi.penduduk[k]
         for _ in range(3):
-            if self._ubah_citra(citra, _JENIS_UBAH.ambil(self._rng)):
+            if ubah_citra(self._rng, citra, JENIS_UBAH.ambil(self._rng), self._hari):
                 return self._catat("update", k)
         return None
-
-    def _ubah_citra(self, c: dict[str, Any], jenis: str) -> bool:
-        rng, hari = self._rng, self._hari
-        umur = _umur(c, hari)
-        u, sex = (35 if umur is None else umur), (c["sex"] or 1)
-        kolom: str
-        baru: Any
-        if jenis == "pekerjaan":
-            kolom, baru = "pekerjaan_id", ps.pilih_pekerjaan(rng, u, sex)
-        elif jenis == "pendidikan":
-            lama = c["pendidikan_kk_id"]
-            naik = lama is not None and lama < 10 and u >= 6
-            kolom, baru = "pendidikan_kk_id", (lama + 1 if naik else ps.pilih_pendidikan(rng, u))
-        elif jenis == "status_kawin":
-            lama = c["status_kawin"]
-            pilihan = {1: 2 if u >= 17 else 1, 2: 3 if rng.random() < 0.4 else 4, 3: 2, 4: 2}
-            kolom, baru = "status_kawin", pilihan.get(lama, 1 if u < 20 else 2)
-        elif jenis == "agama":
-            kolom, baru = "agama_id", rng.choice([a for a in range(1, 7) if a != c["agama_id"]])
-        elif jenis == "isi_kosong":
-            kosong = [kol for kol in ps.PELUANG_KOSONG if c[kol] is None]
-            if not kosong:
-                return False
-            kolom = rng.choice(kosong)
-            baru = {
-                "sex": 1 + rng.randrange(2), "tanggallahir": ps.tanggal_lahir_acak(rng, u, hari).isoformat(),
-                "agama_id": ps.AGAMA.ambil(rng), "pendidikan_kk_id": ps.pilih_pendidikan(rng, u),
-                "pekerjaan_id": ps.pilih_pekerjaan(rng, u, sex), "status_kawin": 1 if u < 20 else 2,
-                "kk_level": 4 if u < 25 else 9, "warganegara_id": 1, "cacat_id": 7,
-                "golongan_darah_id": ps.GOLONGAN_DARAH.ambil(rng),
-            }[kolom]  # fmt: skip
-        elif jenis == "kosongkan":
-            kolom, baru = rng.choice(_KOLOM_KOSONGKAN), None
-        elif jenis == "golongan_darah":
-            kolom, baru = "golongan_darah_id", ps.GOLONGAN_DARAH.ambil(rng)
-        else:  # a corrected name
-            kolom, baru = "nama", ps.nama_acak(rng, sex, c["agama_id"])
-        if c[kolom] == baru:
-            return False
-        c[kolom] = baru
-        return True

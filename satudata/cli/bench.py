@@ -23,8 +23,9 @@ from rich.progress import Progress
 
 from api.server import api_in_process
 from connectors.kafka_publisher import PendudukPublisher
-from connectors.simulator.perubahan import GeneratorPerubahan, snapshot
+from connectors.simulator.perubahan import GeneratorPerubahan
 from connectors.simulator.populasi import buat_populasi
+from connectors.simulator.rekaman import snapshot
 from satudata.avro import decode_body, unframe
 from satudata.kafka.broker import KafkaBroker, free_port
 from satudata.kafka.topics import ensure_topics, hub_topics
@@ -58,10 +59,13 @@ def mesin() -> str:
         mem = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
     except OSError:
         mem = 0
-    return f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, {system}, Python {platform.python_version()}"
 
 
-async def _publish(pub: PendudukPublisher, records: list[dict[str, Any]], progress: Progress, label: str) -> int:
+async def _publish(
+    pub: PendudukPublisher, records: list[dict[str, Any]], progress: Progress, label: str
+) -> int:
     task = progress.add_task(label, total=len(records))
     sent = 0
     for i in range(0, len(records), 5000):
@@ -73,9 +77,14 @@ async def _publish(pub: PendudukPublisher, records: list[dict[str, Any]], progre
 async def raw_consume_decode(settings: Settings, pub: PendudukPublisher, n: int) -> float:
     """aiokafka consume + fastavro decode of the whole topic, no processing: the upper bound."""
     topic = hub_topics(settings).penduduk.name
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.bootstrap_servers, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                max_partition_fetch_bytes=8 * 1024 * 1024)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
     await consumer.start()
     reader = pub.serde.reader("satudata.simatik.PerubahanPenduduk")
     writers: dict[int, Any] = {}
@@ -124,8 +133,14 @@ async def pipeline(settings: Settings, gudang: Gudang, n: int, progress: Progres
     return 0.8 * n / (at(0.9) - at(0.1)), samples[-1][0] - first
 
 
-async def freshness(settings: Settings, gudang: Gudang, pub: PendudukPublisher, records: list[dict[str, Any]],
-                    rate: float, progress: Progress) -> tuple[int, list[float]]:
+async def freshness(
+    settings: Settings,
+    gudang: Gudang,
+    pub: PendudukPublisher,
+    records: list[dict[str, Any]],
+    rate: float,
+    progress: Progress,
+) -> tuple[int, list[float]]:
     """Publish at ``rate`` events/s and measure produced → visible in ClickHouse per event."""
     topic = hub_topics(settings).penduduk.name
     before = await _ledger(gudang, topic)
@@ -150,39 +165,60 @@ async def freshness(settings: Settings, gudang: Gudang, pub: PendudukPublisher, 
 
 
 def _pct(xs: list[float], p: float) -> float:
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))] if xs else float("nan")
 
 
-async def jalankan(base: Settings, console: Console, *, skala: float, perubahan: int, laju: float, durasi: float,
-                   work: Path) -> HasilBench:
+async def jalankan(
+    base: Settings,
+    console: Console,
+    *,
+    skala: float,
+    perubahan: int,
+    laju: float,
+    durasi: float,
+    work: Path,
+    workers: int,
+) -> HasilBench:
     uid = uuid.uuid4().hex[:8]
-    settings = base.model_copy(update={
-        "data_dir": work, "topic_prefix": f"bench{uid}", "faust_app_id": f"bench-{uid}",
-        "clickhouse_dsn": f"chdb://{work / 'clickhouse'}", "clickhouse_database": "bench",
-        "api_port": free_port(), "schema_registry_url": "",
-    })
+    settings = base.model_copy(
+        update={
+            "data_dir": work,
+            "topic_prefix": f"bench{uid}",
+            "faust_app_id": f"bench-{uid}",
+            "clickhouse_dsn": f"chdb://{work / 'clickhouse'}",
+            "clickhouse_database": "bench",
+            "api_port": free_port(),
+            "schema_registry_url": "",
+        }
+    )
     await ensure_topics(settings.bootstrap_servers, hub_topics(settings).all())
     pop = buat_populasi(7, skala)
-    gen = GeneratorPerubahan(pop, 8, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), jeda=dt.timedelta(seconds=1))
+    gen = GeneratorPerubahan(
+        pop, 8, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), jeda=dt.timedelta(seconds=1)
+    )
     muat = list(snapshot(pop)) + list(gen.aliran(perubahan))
     segar = list(gen.aliran(int(laju * durasi)))
     async with api_in_process(settings) as app:
         pub = PendudukPublisher(settings)
         await pub.start()
-        worker = HubProcess(settings, "worker", log=work / "worker.log")
+        procs = [HubProcess(settings, "worker", log=work / f"worker-{i}.log") for i in range(workers)]
         try:
             with Progress(console=console) as progress:
                 n = await _publish(pub, muat, progress, "Memuat topik (snapshot + perubahan)")
             with console.status("Mengukur konsumsi + decode mentah…"):
                 raw = await raw_consume_decode(settings, pub, n)
-            worker.start()
+            for w in procs:
+                w.start()
             with Progress(console=console) as progress:
                 rate, total = await pipeline(settings, app.state.gudang, n, progress)
                 fn, lat = await freshness(settings, app.state.gudang, pub, segar, laju, progress)
         finally:
-            worker.stop()
+            for w in procs:
+                w.stop()
             await pub.stop()
-    return HasilBench(n, raw, rate, total, laju, fn, _pct(lat, 50), _pct(lat, 99), max(lat, default=float("nan")))
+    return HasilBench(
+        n, raw, rate, total, laju, fn, _pct(lat, 50), _pct(lat, 99), max(lat, default=float("nan"))
+    )
 
 
 def format_hasil(h: HasilBench, catatan: str) -> str:
@@ -203,13 +239,24 @@ def format_hasil(h: HasilBench, catatan: str) -> str:
 def tulis_hasil(teks: str, path: Path = BENCH_MD) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("# Benchmarks\n\nWritten by `satudata bench`; newest last. Numbers are measured, never edited.\n")
+        path.write_text(
+            "# Benchmarks\n\nWritten by `satudata bench`; newest last. Numbers are measured, never edited.\n"
+        )
     with path.open("a", encoding="utf-8") as fh:
         fh.write(teks)
 
 
-def bench(settings: Settings, console: Console, *, skala: float, perubahan: int, laju: float, durasi: float,
-          tulis: bool) -> HasilBench:
+def bench(
+    settings: Settings,
+    console: Console,
+    *,
+    skala: float,
+    perubahan: int,
+    laju: float,
+    durasi: float,
+    tulis: bool,
+    workers: int = 1,
+) -> HasilBench:
     with tempfile.TemporaryDirectory(prefix="satudata-bench-") as tmp:
         work = Path(tmp)
         broker = None
@@ -219,13 +266,25 @@ def bench(settings: Settings, console: Console, *, skala: float, perubahan: int,
                 broker.start()
             settings = settings.model_copy(update={"kafka_bootstrap_servers": broker.bootstrap})
         try:
-            hasil = asyncio.run(jalankan(settings, console, skala=skala, perubahan=perubahan, laju=laju,
-                                         durasi=durasi, work=work))
+            hasil = asyncio.run(
+                jalankan(
+                    settings,
+                    console,
+                    skala=skala,
+                    perubahan=perubahan,
+                    laju=laju,
+                    durasi=durasi,
+                    work=work,
+                    workers=workers,
+                )
+            )
         finally:
             if broker is not None:
                 broker.stop()
-    catatan = (f"Kota Bima scale {skala} ({settings.topic_partitions} partitions, 1 Faust worker, "
-               f"chdb sink in the API process, Kafka heap {settings.kafka_heap}).")
+    catatan = (
+        f"Kota Bima scale {skala} ({settings.topic_partitions} partitions, {workers} Faust worker(s), "
+        f"chdb sink in the API process, Kafka heap {settings.kafka_heap})."
+    )
     teks = format_hasil(hasil, catatan)
     console.print(teks)
     if tulis:

@@ -57,10 +57,14 @@ def jalankan_lokal(
         api = stack.enter_context(_layanan(console, "API", HubProcess(settings, "api", log=logs / "api.log")))
         with console.status("Menunggu API…"):
             _tunggu_api(settings.api_url, api)
-        stack.enter_context(_layanan(console, "Worker Faust", HubProcess(settings, "worker", log=logs / "worker.log")))
+        stack.enter_context(
+            _layanan(console, "Worker Faust", HubProcess(settings, "worker", log=logs / "worker.log"))
+        )
         if simulasi:
             args = ("simulate", "--laju", str(laju), "--skala", str(skala), "--lanjut")
-            stack.enter_context(_layanan(console, "Simulator", HubProcess(settings, *args, log=logs / "simulator.log")))
+            stack.enter_context(
+                _layanan(console, "Simulator", HubProcess(settings, *args, log=logs / "simulator.log"))
+            )
         console.print(f"API: [bold]{settings.api_url}[/] (dokumentasi: {settings.api_url}/docs)")
         client = stack.enter_context(httpx.Client(base_url=settings.api_url, timeout=10))
         obs = amati(client, None)

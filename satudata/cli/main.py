@@ -90,6 +90,13 @@ def worker(data_dir: DataDir = None, loglevel: str = "warning") -> None:
     run_worker(_settings(data_dir), loglevel)
 
 
+@app.command("sink")
+def sink(data_dir: DataDir = None) -> None:
+    """Jalankan sink ClickHouse sendiri (untuk server ClickHouse; di mode lokal sink berjalan di dalam API)."""
+    from streams.sink import jalankan_sink
+
+    asyncio.run(jalankan_sink(_settings(data_dir)))
+
 
 @app.command("simulate")
 def simulate(
@@ -99,13 +106,23 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Benih acak (hasil sama untuk benih sama).")] = 2026,
     jumlah: Annotated[int, typer.Option(help="Jumlah perubahan lalu berhenti (0 = terus).")] = 0,
     kafka: Annotated[bool, typer.Option("--kafka", help="Tulis langsung ke Kafka, bukan lewat API.")] = False,
-    lanjut: Annotated[bool, typer.Option("--lanjut", help="Lanjutkan simulasi sebelumnya di folder data.")] = False,
+    lanjut: Annotated[
+        bool, typer.Option("--lanjut", help="Lanjutkan simulasi sebelumnya di folder data.")
+    ] = False,
 ) -> None:
     """Simulasikan Kota Bima (41 kelurahan): muatan awal lalu aliran kelahiran, kematian, pindah, edit."""
     from satudata.cli.simulasi import jalankan_simulasi
 
-    jalankan_simulasi(_settings(data_dir), console, laju=laju, skala=skala, seed=seed, jumlah=jumlah,
-                      langsung_kafka=kafka, lanjut=lanjut)
+    jalankan_simulasi(
+        _settings(data_dir),
+        console,
+        laju=laju,
+        skala=skala,
+        seed=seed,
+        jumlah=jumlah,
+        langsung_kafka=kafka,
+        lanjut=lanjut,
+    )
 
 
 @app.command("up")
@@ -127,12 +144,24 @@ def bench(
     perubahan: Annotated[int, typer.Option(help="Perubahan setelah snapshot di topik.")] = 50_000,
     laju: Annotated[float, typer.Option(help="Laju untuk uji kesegaran (event/detik).")] = 1000.0,
     durasi: Annotated[float, typer.Option(help="Lama uji kesegaran (detik).")] = 30.0,
-    tulis: Annotated[bool, typer.Option("--tulis/--tanpa-tulis", help="Tambahkan hasil ke docs/BENCHMARKS.md.")] = True,
+    tulis: Annotated[
+        bool, typer.Option("--tulis/--tanpa-tulis", help="Tambahkan hasil ke docs/BENCHMARKS.md.")
+    ] = True,
+    worker: Annotated[int, typer.Option(min=1, help="Jumlah proses worker Faust.")] = 1,
 ) -> None:
     """Ukur laju konsumsi+decode mentah, laju pipeline ujung-ke-ujung dan kesegaran data (p50/p99)."""
     from satudata.cli.bench import bench as jalankan_bench
 
-    jalankan_bench(get_settings(), console, skala=skala, perubahan=perubahan, laju=laju, durasi=durasi, tulis=tulis)
+    jalankan_bench(
+        get_settings(),
+        console,
+        skala=skala,
+        perubahan=perubahan,
+        laju=laju,
+        durasi=durasi,
+        tulis=tulis,
+        workers=worker,
+    )
 
 
 def main() -> None:

@@ -14,8 +14,9 @@ from rich.progress import Progress
 
 from connectors.kafka_publisher import PendudukPublisher
 from connectors.simulator.penerima import HasilKirim, kirim_ke_api, kirim_ke_kafka
-from connectors.simulator.perubahan import GeneratorPerubahan, snapshot
+from connectors.simulator.perubahan import GeneratorPerubahan
 from connectors.simulator.populasi import Populasi, buat_populasi
+from connectors.simulator.rekaman import snapshot
 from satudata.penduduk import WITA
 from satudata.settings import Settings
 
@@ -42,15 +43,29 @@ def _simpan(path: Path, pop: Populasi, gen: GeneratorPerubahan) -> None:
     tmp.replace(path)
 
 
-async def _kirim(records: list[dict[str, Any]], settings: Settings, publisher: PendudukPublisher | None,
-                 laju: float | None, progress: Any = None) -> HasilKirim:
+async def _kirim(
+    records: list[dict[str, Any]],
+    settings: Settings,
+    publisher: PendudukPublisher | None,
+    laju: float | None,
+    progress: Any = None,
+) -> HasilKirim:
     if publisher is not None:
         return await kirim_ke_kafka(records, publisher, batch=1000, laju=laju, progress=progress)
     return await kirim_ke_api(records, settings.api_url, batch=1000, laju=laju, progress=progress)
 
 
-async def simulasikan(settings: Settings, console: Console, *, laju: float, skala: float, seed: int,
-                      jumlah: int, langsung_kafka: bool, lanjut: bool) -> None:
+async def simulasikan(
+    settings: Settings,
+    console: Console,
+    *,
+    laju: float,
+    skala: float,
+    seed: int,
+    jumlah: int,
+    langsung_kafka: bool,
+    lanjut: bool,
+) -> None:
     path = _berkas(settings)
     keadaan = _muat(path) if lanjut else None
     publisher = PendudukPublisher(settings) if langsung_kafka else None
@@ -62,12 +77,15 @@ async def simulasikan(settings: Settings, console: Console, *, laju: float, skal
                 sekarang = dt.datetime.now(WITA)
                 pop = buat_populasi(seed, skala, sekarang.date())
                 # Simulated time advances about as fast as real time at the chosen rate: never in the future.
-                gen = GeneratorPerubahan(pop, seed + 1, sekarang, jeda=dt.timedelta(seconds=1 / max(laju, 1.0)))
+                gen = GeneratorPerubahan(
+                    pop, seed + 1, sekarang, jeda=dt.timedelta(seconds=1 / max(laju, 1.0))
+                )
                 awal = list(snapshot(pop))
             with Progress(console=console) as progress:
                 tugas = progress.add_task("Muatan awal (snapshot)", total=len(awal))
-                hasil = await _kirim(awal, settings, publisher, None,
-                                     lambda n, _t: progress.update(tugas, completed=n))
+                hasil = await _kirim(
+                    awal, settings, publisher, None, lambda n, _t: progress.update(tugas, completed=n)
+                )
             console.print(f"Snapshot: {hasil.diterima:,} diterima, {hasil.ditolak:,} ditolak")
             _simpan(path, pop, gen)
         else:

@@ -53,8 +53,15 @@ def amati(client: httpx.Client, sebelumnya: Pengamatan | None) -> Pengamatan:
 
 def render(obs: Pengamatan, api_url: str) -> Panel:
     ringkas = Table.grid(padding=(0, 3))
-    ringkas.add_row("Event/detik", f"[bold]{obs.laju:,.0f}[/]", "Lag konsumen", f"{obs.masuk - obs.diterapkan - obs.dead_letter:,}")
-    ringkas.add_row("Event diproses", f"{obs.diterapkan:,}", "Dead-letter (DLQ)", f"[red]{obs.dead_letter:,}[/]")
+    ringkas.add_row(
+        "Event/detik",
+        f"[bold]{obs.laju:,.0f}[/]",
+        "Lag konsumen",
+        f"{obs.masuk - obs.diterapkan - obs.dead_letter:,}",
+    )
+    ringkas.add_row(
+        "Event diproses", f"{obs.diterapkan:,}", "Dead-letter (DLQ)", f"[red]{obs.dead_letter:,}[/]"
+    )
     ringkas.add_row("Ditolak di API", f"{obs.ditolak_api:,}", "Terakhir diperbarui", obs.diperbarui or "-")
     tabel = Table(title="Penduduk hidup per kecamatan", expand=True)
     for kolom in ("Kecamatan", "Laki-laki", "Perempuan", "Jumlah"):

@@ -40,15 +40,27 @@ def ensure_kafka_libs(cache_dir: Path = DEFAULT_CACHE) -> Path:
     target = libs_dir(cache_dir)
     stamp = target / ".pom"
     pom_text = POM.read_text(encoding="utf-8")
-    if stamp.exists() and stamp.read_text(encoding="utf-8") == pom_text and any(target.glob("kafka_2.13-*.jar")):
+    if (
+        stamp.exists()
+        and stamp.read_text(encoding="utf-8") == pom_text
+        and any(target.glob("kafka_2.13-*.jar"))
+    ):
         return target
     if shutil.which("mvn") is None:
-        raise BrokerError("Maven (mvn) tidak ditemukan; pasang Maven untuk mengunduh Kafka dari Maven Central")
+        raise BrokerError(
+            "Maven (mvn) tidak ditemukan; pasang Maven untuk mengunduh Kafka dari Maven Central"
+        )
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     cmd = [
-        "mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-        "-DincludeScope=runtime", f"-DoutputDirectory={tmp}",
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        str(POM),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={tmp}",
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -153,9 +165,16 @@ class KafkaBroker:
         if java is None:
             raise BrokerError("java tidak ditemukan; Kafka 4 membutuhkan Java 17+")
         return [
-            java, f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-            f"-Dlog4j2.configurationFile={LOG4J2}", f"-Dkafka.logs.dir={self.log_dir.resolve()}",
-            "-cp", f"{libs}/*", *args,
+            java,
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={LOG4J2}",
+            f"-Dkafka.logs.dir={self.log_dir.resolve()}",
+            "-cp",
+            f"{libs}/*",
+            *args,
         ]
 
     def start(self, timeout: float = 90.0) -> None:
@@ -167,14 +186,30 @@ class KafkaBroker:
         props = self.home / "server.properties"
         props.write_text(self._properties(), encoding="utf-8")
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = subprocess.run(
-                self._java(libs, "kafka.tools.StorageTool", "random-uuid"),
-                capture_output=True, text=True, check=True,
-            ).stdout.strip().splitlines()[-1]
+            cluster_id = (
+                subprocess.run(
+                    self._java(libs, "kafka.tools.StorageTool", "random-uuid"),
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             fmt = subprocess.run(
-                self._java(libs, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props),
-                           "--ignore-formatted"),
-                capture_output=True, text=True, check=False,
+                self._java(
+                    libs,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(props),
+                    "--ignore-formatted",
+                ),
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if fmt.returncode != 0:
                 raise BrokerError(f"format penyimpanan Kafka gagal: {fmt.stderr[-2000:]}")
@@ -183,7 +218,9 @@ class KafkaBroker:
         out = (self.log_dir / "stdout.log").open("ab")
         self._proc = subprocess.Popen(
             self._java(libs, "kafka.Kafka", str(props), heap=self.heap),
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.pid_file.write_text(str(self._proc.pid), encoding="utf-8")
         self.wait_ready(timeout)
@@ -200,7 +237,9 @@ class KafkaBroker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc is not None and self._proc.poll() is not None:
-                raise BrokerError(f"Kafka berhenti saat mulai (kode {self._proc.returncode}); lihat {self.log_dir}")
+                raise BrokerError(
+                    f"Kafka berhenti saat mulai (kode {self._proc.returncode}); lihat {self.log_dir}"
+                )
             if port_open("127.0.0.1", self.port) and broker_answers(self.bootstrap):
                 return
             time.sleep(0.3)

@@ -6,6 +6,7 @@ counts before any worker starts (Faust's PartitionsMismatch pitfall, STACK_NOTES
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -41,19 +42,27 @@ def hub_topics(settings: Settings) -> HubTopics:
     n = settings.topic_partitions
     return HubTopics(
         penduduk=TopicSpec(
-            settings.topic("penduduk.v1"), n, dict(FOREVER),
+            settings.topic("penduduk.v1"),
+            n,
+            dict(FOREVER),
             "Resident changes (Avro, Confluent framing); key '<kode_kelurahan>:<record_id>'. The event log.",
         ),
         dlq=TopicSpec(
-            settings.topic("dlq.v1"), 1, dict(FOREVER),
+            settings.topic("dlq.v1"),
+            1,
+            dict(FOREVER),
             "Events the stream could not process: original bytes, reason and origin in headers.",
         ),
         statistik_penduduk=TopicSpec(
-            settings.topic("statistik-penduduk.v1"), n, {"retention.ms": str(7 * 24 * 3600 * 1000)},
+            settings.topic("statistik-penduduk.v1"),
+            n,
+            {"retention.ms": str(7 * 24 * 3600 * 1000)},
             "Internal: absolute aggregate values and per-event outcomes from the Faust worker to the sink.",
         ),
         schemas=TopicSpec(
-            settings.topic("_schemas"), 1, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"},
+            settings.topic("_schemas"),
+            1,
+            {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"},
             "Schema registry storage (compacted).",
         ),
     )
@@ -71,12 +80,10 @@ async def ensure_topics(bootstrap: str, specs: list[TopicSpec]) -> list[str]:
         existing = set(await admin.list_topics())
         missing = [s for s in specs if s.name not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # created concurrently by another process
                 await admin.create_topics(
                     [NewTopic(s.name, s.partitions, 1, topic_configs=s.config) for s in missing]
                 )
-            except TopicAlreadyExistsError:
-                pass  # created concurrently by another process
         present = [s for s in specs if s.name in existing]
         if present:
             described = await admin.describe_topics([s.name for s in present])

@@ -107,4 +107,3 @@ class Gudang:
 
     async def insert(self, table: str, rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
         await asyncio.get_running_loop().run_in_executor(self._pool, self._insert, table, rows, columns)
-

@@ -25,11 +25,23 @@ NOW = dt.datetime.now(dt.UTC)
 
 
 def change(**over: Any) -> dict[str, Any]:
-    data = {"nik": "5272014101900001", "nama": "Siti Aminah", "sex": 2, "tanggallahir": "1990-01-01",
-            "agama_id": 1, "status_dasar": 1}
-    data |= over.pop("data", {})
-    base: dict[str, Any] = {"op": "create", "kode_kelurahan": "5272011001", "id": 7, "version": 1,
-                            "ts": NOW.isoformat(), "data": data}
+    data = {
+        "nik": "5272014101900001",
+        "nama": "Siti Aminah",
+        "sex": 2,
+        "tanggallahir": "1990-01-01",
+        "agama_id": 1,
+        "status_dasar": 1,
+    }
+    extra = over.pop("data", {})
+    base: dict[str, Any] = {
+        "op": "create",
+        "kode_kelurahan": "5272011001",
+        "id": 7,
+        "version": 1,
+        "ts": NOW.isoformat(),
+        "data": None if extra is None else data | extra,
+    }
     return base | over
 
 
@@ -44,25 +56,37 @@ REJECTED: list[tuple[str, Any]] = [
     ("waktu-tidak-valid", change(ts="kemarin")),
     ("waktu-tidak-valid", change(ts="2026-01-01T10:00:00")),  # no time zone
     ("waktu-tidak-valid", change(ts=(NOW + dt.timedelta(days=1)).isoformat())),
-    ("data-wajib", change(data=None) | {"data": None}),
-    ("event-id-tidak-valid", change(event_id=""),),
+    ("data-wajib", change(data=None)),
+    (
+        "event-id-tidak-valid",
+        change(event_id=""),
+    ),
     ("nik-tidak-valid", change(data={"nik": "52720141019000"})),
     ("nik-tidak-valid", change(data={"nik": "ABCDEFGHIJKLMNOP"})),
     ("nama-kosong", change(data={"nama": "  "})),
     ("no-kk-tidak-valid", change(data={"no_kk": "123"})),
+    ("kode-kelurahan-tidak-cocok", change(data={"kode_kelurahan": "52.72.02.1004"})),
+    ("tipe-tidak-valid", change(data={"rt": 1.5})),
     ("kode-di-luar-daftar", change(data={"sex": 3})),
     ("kode-di-luar-daftar", change(data={"agama_id": 8})),
     ("kode-di-luar-daftar", change(data={"pekerjaan_id": 90})),
     ("kode-di-luar-daftar", change(data={"status_dasar": 5})),
     ("kode-di-luar-daftar", change(data={"sex": "laki-laki"})),
     ("tanggal-lahir-tidak-wajar", change(data={"tanggallahir": "1899-12-31"})),
-    ("tanggal-lahir-tidak-wajar", change(data={"tanggallahir": (NOW + dt.timedelta(days=2)).date().isoformat()})),
+    (
+        "tanggal-lahir-tidak-wajar",
+        change(data={"tanggallahir": (NOW + dt.timedelta(days=2)).date().isoformat()}),
+    ),
     ("tanggal-lahir-tidak-wajar", change(data={"tanggallahir": "31-12-1990"})),
 ]
 ACCEPTED = [
     change(id=1),
-    change(id=2, kode_kelurahan="52.72.05.1010", data={"nik": "0", "agama_id": "1"}),  # dotted, "0", text code
-    change(id=3, data={"nik": "0527201100100001", "sex": None, "tanggallahir": None}),  # temporary NIK, BELUM MENGISI
+    change(
+        id=2, kode_kelurahan="52.72.05.1010", data={"nik": "0", "agama_id": "1"}
+    ),  # dotted, "0", text code
+    change(
+        id=3, data={"nik": "0527201100100001", "sex": None, "tanggallahir": None}
+    ),  # temporary NIK, BELUM MENGISI
     change(id=1, version=2, op="delete", data=None),
 ]
 
@@ -78,7 +102,7 @@ async def test_api_rejects_each_bad_record_with_a_reason(settings: Settings, tmp
             assert hasil["status"] == "ditolak"
             assert kode in hasil["kode_alasan"], (kode, hasil)
             assert all(isinstance(a, str) and a for a in hasil["alasan"])
-        assert all(h["status"] == "diterima" and h["event_id"] for h in out["hasil"][len(REJECTED):])
+        assert all(h["status"] == "diterima" and h["event_id"] for h in out["hasil"][len(REJECTED) :])
 
         bad_json = await hub.client.post(
             "/v1/penduduk/events", content=b'{"records": [', headers={"content-type": "application/json"}
@@ -93,17 +117,32 @@ async def test_api_rejects_each_bad_record_with_a_reason(settings: Settings, tmp
         counts = await hub.counts()
         ingest, aliran = counts["ingest"], counts["aliran"]
         assert isinstance(ingest, dict) and isinstance(aliran, dict)
-        assert ingest == {"masuk": len(body), "diterima": len(ACCEPTED), "ditolak": len(REJECTED),
-                          "alasan_penolakan": ingest["alasan_penolakan"]}
+        assert ingest == {
+            "masuk": len(body),
+            "diterima": len(ACCEPTED),
+            "ditolak": len(REJECTED),
+            "alasan_penolakan": ingest["alasan_penolakan"],
+        }
         assert sum(ingest["alasan_penolakan"].values()) == len(REJECTED)
         assert aliran["masuk"] == len(ACCEPTED)  # only accepted records reached Kafka
 
 
-def _avro_bytes(schema_id: int, **after: Any) -> bytes:
+def _avro_bytes(schema_id: int, sumber: str | None = None, **after: Any) -> bytes:
     image = {"id": 9, "nik": "0", "nama": "X", "kode_kelurahan": "5272011001", "status_dasar": 1} | after
-    env = {"event_id": "e", "op": "create", "before": None, "after": image, "ingest_ts_ms": NOW,
-           "source": {"system": "uji", "kode_kelurahan": image["kode_kelurahan"], "record_id": 9, "version": 1,
-                      "ts_ms": NOW}}
+    env = {
+        "event_id": "e",
+        "op": "create",
+        "before": None,
+        "after": image,
+        "ingest_ts_ms": NOW,
+        "source": {
+            "system": "uji",
+            "kode_kelurahan": sumber or image["kode_kelurahan"],
+            "record_id": 9,
+            "version": 1,
+            "ts_ms": NOW,
+        },
+    }
     return frame(schema_id, encode_body(catalog().parsed(SCHEMA_NAME), env))
 
 
@@ -112,14 +151,25 @@ async def test_stream_dead_letters_what_it_cannot_process(settings: Settings, tm
     async with running_hub(settings, tmp_path / "logs", workers=0) as hub:
         good = await hub.client.post("/v1/penduduk/events", json={"records": [change(id=9)]})
         assert good.json()["diterima"] == 1
-        schema_id = int((await hub.client.get(f"/registry/subjects/{topics.penduduk.name}-value/versions/1")).json()["id"])
+        schema_id = int(
+            (await hub.client.get(f"/registry/subjects/{topics.penduduk.name}-value/versions/1")).json()["id"]
+        )
         bad: list[tuple[str, bytes, bytes | None]] = [
             ("format-bukan-confluent", b"5272011001:9", b'{"op": "create"}'),
             ("skema-tidak-dikenal", b"5272011001:9", struct.pack(">bI", 0, 99_999) + b"\x00"),
             ("avro-rusak", b"5272011001:9", struct.pack(">bI", 0, schema_id) + b"\x02\xff\xff\xff"),
             ("kode-di-luar-daftar", b"5272011001:9", _avro_bytes(schema_id, sex=7)),
-            ("kode-kelurahan-tidak-dikenal", b"5272019999:9", _avro_bytes(schema_id, kode_kelurahan="5272019999")),
+            (
+                "kode-kelurahan-tidak-dikenal",
+                b"5272019999:9",
+                _avro_bytes(schema_id, kode_kelurahan="5272019999"),
+            ),
             ("kunci-tidak-cocok", b"5272011001:10", _avro_bytes(schema_id)),
+            (
+                "kode-kelurahan-tidak-cocok",
+                b"5272011001:9",
+                _avro_bytes(schema_id, sumber="5272011001", kode_kelurahan="5272021004"),
+            ),
             ("pesan-kosong", b"5272011001:9", None),
         ]
         producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all")
@@ -139,8 +189,12 @@ async def test_stream_dead_letters_what_it_cannot_process(settings: Settings, tm
             {kode: sum(1 for k, _, _ in bad if k == kode) for kode, _, _ in bad}.items()
         )
 
-        consumer = AIOKafkaConsumer(topics.dlq.name, bootstrap_servers=settings.bootstrap_servers,
-                                    auto_offset_reset="earliest", group_id=None)
+        consumer = AIOKafkaConsumer(
+            topics.dlq.name,
+            bootstrap_servers=settings.bootstrap_servers,
+            auto_offset_reset="earliest",
+            group_id=None,
+        )
         await consumer.start()
         try:
             got = await consumer.getmany(timeout_ms=10_000, max_records=100)

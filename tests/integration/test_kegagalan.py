@@ -37,7 +37,7 @@ async def test_sigkill_worker_mid_stream_then_restart(settings: Settings, tmp_pa
             assert worker.running
             worker.kill()  # SIGKILL: no flush, no commit, no leave-group
             worker = hub.start_worker()
-        counts = await hub.wait_drained(timeout=300)
+        counts = await hub.wait_drained(timeout=120)
         aliran = counts["aliran"]
         assert isinstance(aliran, dict)
         assert aliran["masuk"] == n

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from connectors.simulator.penerima import kirim_ke_api
-from connectors.simulator.perubahan import GeneratorPerubahan, keadaan_akhir, snapshot
+from connectors.simulator.perubahan import GeneratorPerubahan
 from connectors.simulator.populasi import buat_populasi
+from connectors.simulator.rekaman import keadaan_akhir, snapshot
 from satudata.kafka.topics import hub_topics
 from satudata.settings import Settings
 from satudata.statistik import KATEGORI
@@ -29,7 +30,8 @@ def simulated_stream(seed: int, skala: float, changes: int) -> tuple[list[dict[s
     pop = buat_populasi(seed, skala, ACUAN)
     records = list(snapshot(pop))
     mulai = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
-    records += list(GeneratorPerubahan(pop, seed + 1, mulai).aliran(changes))
+    # one change a second on average: the whole stream lies in the past, as the API demands
+    records += list(GeneratorPerubahan(pop, seed + 1, mulai, jeda=dt.timedelta(seconds=1)).aliran(changes))
     return records, recount(keadaan_akhir(pop).values(), ACUAN)
 
 

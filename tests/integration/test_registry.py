@@ -33,7 +33,9 @@ SUBJECT = "simatik.penduduk.v1-value"
 
 def penduduk(*extra: dict[str, Any]) -> dict[str, Any]:
     return {
-        "type": "record", "name": "Penduduk", "namespace": "id.go.bimakota.satudata",
+        "type": "record",
+        "name": "Penduduk",
+        "namespace": "id.go.bimakota.satudata",
         "fields": [
             {"name": "nik", "type": "string", "pii": True},
             {"name": "umur", "type": "int"},
@@ -174,8 +176,12 @@ async def test_rest_shapes_and_errors(settings: Settings, topic: TopicSpec) -> N
         # plain application/json is accepted too
         lookup_body = {"schema": json.dumps(V1), "schemaType": "AVRO"}
         plain = await http.post(f"{url}/subjects/{SUBJECT}", json=lookup_body)
-        assert plain.json() == {"subject": SUBJECT, "version": 1, "id": schema_id,
-                                "schema": json.dumps(V1, separators=(",", ":"))}
+        assert plain.json() == {
+            "subject": SUBJECT,
+            "version": 1,
+            "id": schema_id,
+            "schema": json.dumps(V1, separators=(",", ":")),
+        }
 
         status, latest = await call("GET", f"/subjects/{SUBJECT}/versions/latest")
         assert status == 200 and set(latest) == {"subject", "version", "id", "schema"}
@@ -184,7 +190,9 @@ async def test_rest_shapes_and_errors(settings: Settings, topic: TopicSpec) -> N
         assert raw.status_code == 200 and json.loads(raw.text) == V1
         assert await call("GET", f"/schemas/ids/{schema_id}") == (200, {"schema": latest["schema"]})
         assert await call("GET", f"/schemas/ids/{schema_id}/versions") == (
-            200, [{"subject": SUBJECT, "version": 1}])
+            200,
+            [{"subject": SUBJECT, "version": 1}],
+        )
 
         errors: list[tuple[tuple[str, str, Any], int, int]] = [
             (("GET", "/subjects/tidak-ada/versions", None), 404, 40401),
@@ -210,11 +218,15 @@ async def test_rest_shapes_and_errors(settings: Settings, topic: TopicSpec) -> N
                 assert body["error_code"] == want_code and isinstance(body["message"], str), body
 
         assert await call("GET", f"/config/{SUBJECT}", defaultToGlobal="true") == (
-            200, {"compatibilityLevel": "BACKWARD"})
+            200,
+            {"compatibilityLevel": "BACKWARD"},
+        )
         assert await call("PUT", "/config", {"compatibility": "full"}) == (200, {"compatibility": "FULL"})
         assert await call("GET", "/config") == (200, {"compatibilityLevel": "FULL"})
         assert await call("PUT", f"/config/{SUBJECT}", {"compatibility": "NONE"}) == (
-            200, {"compatibility": "NONE"})
+            200,
+            {"compatibility": "NONE"},
+        )
         assert await call("GET", f"/config/{SUBJECT}") == (200, {"compatibilityLevel": "NONE"})
 
         # soft-deleted versions remain visible with ?deleted=true; hard delete needs a soft delete first
@@ -262,8 +274,12 @@ async def test_state_survives_restart_in_confluent_records(settings: Settings, t
         new = await client.register("baru-value", penduduk({"name": "y", "type": "double"}))
         assert new == other + 1
 
-    consumer = AIOKafkaConsumer(topic.name, bootstrap_servers=settings.bootstrap_servers,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic.name,
+        bootstrap_servers=settings.bootstrap_servers,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     try:
         batches = await consumer.getmany(timeout_ms=10_000)
@@ -275,13 +291,20 @@ async def test_state_survives_restart_in_confluent_records(settings: Settings, t
     assert {"keytype": "CONFIG", "subject": None, "magic": 0} in keys
     assert {"keytype": "DELETE_SUBJECT", "subject": "lain-value", "magic": 0} in keys
     first_value = json.loads(records[0].value)
-    assert first_value == {"subject": SUBJECT, "version": 1, "id": id1,
-                           "schema": json.dumps(V1, separators=(",", ":")), "deleted": False}
+    assert first_value == {
+        "subject": SUBJECT,
+        "version": 1,
+        "id": id1,
+        "schema": json.dumps(V1, separators=(",", ":")),
+        "deleted": False,
+    }
 
 
 async def test_two_stores_on_one_topic_converge(settings: Settings, topic: TopicSpec) -> None:
-    async with serve(SchemaStore(settings.bootstrap_servers, topic)) as url_a, \
-            serve(SchemaStore(settings.bootstrap_servers, topic)) as url_b:
+    async with (
+        serve(SchemaStore(settings.bootstrap_servers, topic)) as url_a,
+        serve(SchemaStore(settings.bootstrap_servers, topic)) as url_b,
+    ):
         a, b = AsyncSchemaRegistryClient(url=url_a), AsyncSchemaRegistryClient(url=url_b)
         schema_id = await a.register(SUBJECT, V1)
 

@@ -73,8 +73,9 @@ def test_matrix_against_one_previous_version(case: str, level: CompatibilityLeve
 def test_messages_are_human_readable() -> None:
     result = check_compatibility(L.BACKWARD, ADD_WITHOUT_DEFAULT, [BASE], versions=[3])
     assert not result.is_compatible
-    assert any("version 3" in m and "rt" in m and "READER_FIELD_MISSING_DEFAULT_VALUE" in m
-               for m in result.messages), result.messages
+    assert any(
+        "version 3" in m and "rt" in m and "READER_FIELD_MISSING_DEFAULT_VALUE" in m for m in result.messages
+    ), result.messages
     assert result.messages[-1] == "compatibility: BACKWARD"
 
     result = check_compatibility(L.FULL, CHANGE_TYPE, [BASE])
@@ -121,13 +122,16 @@ def test_levels_parse_case_insensitively() -> None:
             parse_level(bad)
 
 
-@pytest.mark.parametrize("bad", [
-    "not json",
-    '{"type": "record", "fields": []}',
-    '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "nope"}]}',
-    '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "int", "default": "x"}]}',
-    '{"type": "enum", "name": "E", "symbols": ["A", "A"]}',
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "not json",
+        '{"type": "record", "fields": []}',
+        '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "nope"}]}',
+        '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "int", "default": "x"}]}',
+        '{"type": "enum", "name": "E", "symbols": ["A", "A"]}',
+    ],
+)
 def test_invalid_schemas_are_rejected(bad: str) -> None:
     with pytest.raises(InvalidSchemaError):
         parse_schema(bad)
@@ -136,8 +140,15 @@ def test_invalid_schemas_are_rejected(bad: str) -> None:
 def test_identity_ignores_formatting_but_keeps_attributes() -> None:
     compact = parse_schema(BASE)
     spaced = parse_schema(json.dumps(json.loads(BASE), indent=4))
-    reordered = parse_schema(json.dumps({"fields": [{"type": "string", "name": "nik"}, {
-        "type": {"type": "int"}, "name": "umur"}], "name": "id.bima.Penduduk", "type": "record"}))
+    reordered = parse_schema(
+        json.dumps(
+            {
+                "fields": [{"type": "string", "name": "nik"}, {"type": {"type": "int"}, "name": "umur"}],
+                "name": "id.bima.Penduduk",
+                "type": "record",
+            }
+        )
+    )
     assert compact.identity == spaced.identity == reordered.identity
     assert compact.text == spaced.text == json.dumps(json.loads(BASE), separators=(",", ":"))
 
@@ -145,5 +156,7 @@ def test_identity_ignores_formatting_but_keeps_attributes() -> None:
     assert pii.canonical == compact.canonical  # the Parsing Canonical Form drops "pii" …
     assert pii.identity != compact.identity  # … the registry's identity keeps it, so its id differs
     assert '"pii":true' in pii.text
-    assert parse_schema(ADD_WITH_DEFAULT).identity != parse_schema(
-        record(NIK, UMUR_INT, {**RT_DEFAULT, "default": "001"})).identity
+    assert (
+        parse_schema(ADD_WITH_DEFAULT).identity
+        != parse_schema(record(NIK, UMUR_INT, {**RT_DEFAULT, "default": "001"})).identity
+    )

@@ -25,7 +25,8 @@ from connectors.simulator import (
     kirim_ke_kafka,
     snapshot,
 )
-from connectors.simulator.populasi import DAFTAR_KOLOM, PELUANG_KOSONG, TARGET_KECAMATAN, umur_pada
+from connectors.simulator.populasi import DAFTAR_KOLOM
+from connectors.simulator.sebaran import PELUANG_KOSONG, TARGET_KECAMATAN, umur_pada
 from satudata.kode import daftar
 from satudata.penduduk import PerubahanValid, periksa_perubahan
 from satudata.wilayah import Tingkat, referensi_kota_bima

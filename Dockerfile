@@ -1,0 +1,14 @@
+# The hub's image: API, Faust worker, ClickHouse sink and simulator are the same image with another command.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY satudata ./satudata
+COPY connectors ./connectors
+COPY streams ./streams
+COPY api ./api
+COPY schemas ./schemas
+RUN pip install --no-cache-dir . && useradd --create-home hub && mkdir -p /data && chown hub /data
+USER hub
+ENV SATUDATA_DATA_DIR=/data SATUDATA_API_HOST=0.0.0.0
+ENTRYPOINT ["satudata"]
+CMD ["api"]

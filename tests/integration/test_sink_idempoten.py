@@ -1,0 +1,191 @@
+"""The ClickHouse sink's batch write (``ClickHouseSink.tulis``) on real chdb: idempotent, newest value wins,
+snapshots zero what they no longer hold. Messages are built directly, so no Kafka is involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from satudata.settings import Settings
+from satudata.statistik import Grup
+from satudata.warehouse.client import Gudang
+from streams.pesan import APPLIED, DEAD_LETTERED, CatatanEvent, PesanStatistik, versi
+from streams.sink import ClickHouseSink
+
+pytestmark = pytest.mark.integration
+
+TOPIK = "uji.penduduk.v1"
+ACUAN = dt.date(2026, 7, 1)
+TS_MS = 1_782_867_600_000  # 2026-07-01 01:00 UTC
+ISLAM_L: Grup = ("5272011001", "agama", "1", 1)
+ISLAM_P: Grup = ("5272011001", "agama", "1", 2)
+KRISTEN_L: Grup = ("5272011001", "agama", "2", 1)
+BELUM_P: Grup = ("5272041005", "agama", "", 2)
+Baris = dict[tuple[int, Grup], tuple[int, int]]  # (partition, group) → (jumlah, versi)
+
+
+@pytest.fixture
+def gudang(chdb_path: Path, unique: str, tmp_path: Path) -> Gudang:
+    """A migrated database of its own on the shared chdb engine (the sink needs no broker here)."""
+    settings = Settings(
+        data_dir=tmp_path, clickhouse_dsn=f"chdb://{chdb_path}", clickhouse_database=f"t_{unique}"
+    )
+    gudang = Gudang(settings)
+    assert gudang.migrate() == ["0001_penduduk"]
+    assert gudang.migrate() == []  # applied once
+    return gudang
+
+
+@pytest.fixture
+def sink(gudang: Gudang) -> ClickHouseSink:
+    return ClickHouseSink(gudang.settings, gudang, "uji.statistik-penduduk")
+
+
+def catatan(offset: int, hasil: str = APPLIED, alasan: str = "", berubah: bool = True) -> CatatanEvent:
+    return CatatanEvent(offset, hasil, alasan, berubah, "5272011001", TS_MS + offset, TS_MS + offset + 50)
+
+
+def batch(
+    partisi: int, offset: int, grup: dict[Grup, int], ledger: list[CatatanEvent] | None = None
+) -> PesanStatistik:
+    return PesanStatistik("b", TOPIK, partisi, offset, ACUAN, dict(grup), ledger or [catatan(offset)])
+
+
+def snapshot(partisi: int, offset: int, grup: dict[Grup, int], acuan: dt.date = ACUAN) -> PesanStatistik:
+    return PesanStatistik("s", TOPIK, partisi, offset, acuan, dict(grup))
+
+
+def agregat(gudang: Gudang) -> Baris:
+    rows = gudang.query_sync(
+        "SELECT sumber_partisi, kode_kelurahan, kategori, kode, jenis_kelamin, jumlah, versi, kode_kecamatan, "
+        "kode_kota, tanggal_acuan FROM {db}.penduduk_agregat FINAL WHERE sumber_topik = {t:String}",
+        {"t": TOPIK},
+    )
+    for r in rows:
+        assert (r[7], r[8]) == (r[1][:6], r[1][:4])
+        assert r[9] >= ACUAN
+    return {(int(r[0]), (r[1], r[2], r[3], int(r[4]))): (int(r[5]), int(r[6])) for r in rows}
+
+
+def total(gudang: Gudang, grup: Grup) -> int:
+    """What the statistics API reads: the sum over source partitions of the newest values."""
+    rows = gudang.query_sync(
+        "SELECT toInt64(sum(jumlah)) FROM {db}.penduduk_agregat FINAL WHERE kode_kelurahan = {kel:String} "
+        "AND kategori = {k:String} AND kode = {kode:String} AND jenis_kelamin = {jk:UInt8}",
+        {"kel": grup[0], "k": grup[1], "kode": grup[2], "jk": grup[3]},
+    )
+    return int(rows[0][0])
+
+
+def ledger(gudang: Gudang) -> list[tuple[int, int, str, str, int]]:
+    rows = gudang.query_sync(
+        "SELECT partisi, offset_, hasil, alasan, berubah FROM {db}.event_ledger FINAL "
+        "WHERE topik = {t:String} ORDER BY partisi, offset_",
+        {"t": TOPIK},
+    )
+    return [(int(r[0]), int(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]
+
+
+async def test_writing_the_same_batch_twice_changes_nothing(sink: ClickHouseSink, gudang: Gudang) -> None:
+    pesan = batch(
+        0,
+        10,
+        {ISLAM_L: 5, ISLAM_P: 3},
+        [catatan(8), catatan(9, DEAD_LETTERED, "kode-di-luar-daftar", berubah=False), catatan(10)],
+    )
+    await sink.tulis([pesan])
+    v10 = versi(ACUAN, 10)
+    sekali = agregat(gudang), ledger(gudang)
+    assert sekali == (
+        {(0, ISLAM_L): (5, v10), (0, ISLAM_P): (3, v10)},
+        [
+            (0, 8, "applied", "", 1),
+            (0, 9, "dead_lettered", "kode-di-luar-daftar", 0),
+            (0, 10, "applied", "", 1),
+        ],
+    )
+    await sink.tulis([pesan])
+    await sink.tulis([pesan, pesan])
+    assert (agregat(gudang), ledger(gudang)) == sekali
+    assert total(gudang, ISLAM_L) == 5
+
+
+async def test_a_replay_seen_as_no_ops_keeps_the_applied_ledger_entries(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    await sink.tulis([batch(0, 4, {ISLAM_L: 1}, [catatan(4)])])
+    await sink.tulis([batch(0, 4, {}, [catatan(4, berubah=False)])])  # redelivered: now a stale no-op
+    assert ledger(gudang) == [(0, 4, "applied", "", 1)]
+    assert total(gudang, ISLAM_L) == 1
+
+
+async def test_an_older_batch_written_after_a_newer_one_does_not_override_it(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    await sink.tulis([batch(0, 20, {ISLAM_L: 7})])
+    await sink.tulis([batch(0, 10, {ISLAM_L: 5, KRISTEN_L: 1})])
+    assert agregat(gudang) == {
+        (0, ISLAM_L): (7, versi(ACUAN, 20)),
+        (0, KRISTEN_L): (1, versi(ACUAN, 10)),  # nothing newer for this group
+    }
+    assert [e[1] for e in ledger(gudang)] == [10, 20]  # both batches' events are in the ledger
+
+
+async def test_within_one_call_the_newest_value_of_a_group_wins(sink: ClickHouseSink, gudang: Gudang) -> None:
+    await sink.tulis([batch(0, 30, {ISLAM_L: 9}), batch(0, 25, {ISLAM_L: 8}), batch(1, 3, {ISLAM_L: 2})])
+    assert agregat(gudang) == {(0, ISLAM_L): (9, versi(ACUAN, 30)), (1, ISLAM_L): (2, versi(ACUAN, 3))}
+    assert total(gudang, ISLAM_L) == 11
+
+
+async def test_a_snapshot_zeroes_missing_groups_of_its_partition_only(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3, BELUM_P: 1})])
+    await sink.tulis([batch(1, 12, {ISLAM_L: 4, ISLAM_P: 2})])
+    await sink.tulis([snapshot(0, 15, {ISLAM_L: 6})])
+    v15 = versi(ACUAN, 15)
+    assert agregat(gudang) == {
+        (0, ISLAM_L): (6, v15),
+        (0, ISLAM_P): (0, v15),
+        (0, BELUM_P): (0, v15),
+        (1, ISLAM_L): (4, versi(ACUAN, 12)),
+        (1, ISLAM_P): (2, versi(ACUAN, 12)),
+    }
+    assert (total(gudang, ISLAM_L), total(gudang, ISLAM_P), total(gudang, BELUM_P)) == (10, 2, 0)
+    assert [e[:2] for e in ledger(gudang)] == [(0, 10), (1, 12)]  # snapshots carry no ledger
+
+    await sink.tulis([snapshot(0, 15, {ISLAM_L: 6})])  # a redelivered snapshot changes nothing
+    assert total(gudang, ISLAM_L) == 10 and total(gudang, ISLAM_P) == 2
+
+
+async def test_an_older_snapshot_does_not_zero_newer_values(sink: ClickHouseSink, gudang: Gudang) -> None:
+    await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3})])
+    await sink.tulis([snapshot(0, 4, {ISLAM_L: 2})])
+    assert agregat(gudang) == {(0, ISLAM_L): (5, versi(ACUAN, 10)), (0, ISLAM_P): (3, versi(ACUAN, 10))}
+
+
+async def test_a_snapshot_zeroes_groups_written_earlier_in_the_same_call(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    await sink.tulis([batch(2, 3, {KRISTEN_L: 1}), snapshot(2, 4, {ISLAM_P: 2}), batch(2, 5, {ISLAM_L: 1})])
+    assert agregat(gudang) == {
+        (2, KRISTEN_L): (0, versi(ACUAN, 4)),
+        (2, ISLAM_P): (2, versi(ACUAN, 4)),
+        (2, ISLAM_L): (1, versi(ACUAN, 5)),
+    }
+
+
+async def test_a_later_reference_date_wins_over_a_higher_offset(sink: ClickHouseSink, gudang: Gudang) -> None:
+    besok = ACUAN + dt.timedelta(days=1)
+    await sink.tulis([batch(0, 900, {ISLAM_L: 5, KRISTEN_L: 1})])
+    await sink.tulis([snapshot(0, 10, {ISLAM_L: 4}, acuan=besok)])
+    await sink.tulis([batch(0, 950, {ISLAM_L: 7})])  # delayed value of the old reference date
+    assert agregat(gudang) == {
+        (0, ISLAM_L): (4, versi(besok, 10)),
+        (0, KRISTEN_L): (0, versi(besok, 10)),
+    }
+    assert gudang.query_sync(
+        "SELECT max(tanggal_acuan) FROM {db}.penduduk_agregat FINAL WHERE jumlah != 0"
+    ) == [(besok,)]

@@ -85,7 +85,15 @@ def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
     app.include_router(registry_router, prefix="/registry", tags=["registry"])
 
     @app.get("/health", tags=["operasional"], summary="Status layanan")
-    async def health() -> dict[str, str]:
-        return {"status": "ok", "versi": __version__}
+    async def health() -> JSONResponse:
+        sink: ClickHouseSink | None = app.state.sink
+        if sink is not None and not sink.berjalan:
+            body = {
+                "status": "gagal",
+                "versi": __version__,
+                "alasan": "sink ClickHouse berhenti; lihat log API",
+            }
+            return JSONResponse(body, status_code=503)
+        return JSONResponse({"status": "ok", "versi": __version__})
 
     return app

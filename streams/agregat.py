@@ -25,14 +25,15 @@ def citra_dari_nilai(nilai: NilaiTabel | None) -> CitraStatistik | None:
 class AgregatPartisi:
     """Absolute counts per group for the records of one source partition."""
 
-    def __init__(self, acuan: dt.date) -> None:
+    def __init__(self, acuan: dt.date, generasi: int = 0) -> None:
         self.acuan = acuan
+        self.generasi = generasi
         self.jumlah: dict[Grup, int] = {}
         self.offset_terakhir = -1
 
     @classmethod
-    def bangun(cls, nilai_nilai: Iterable[NilaiTabel], acuan: dt.date) -> AgregatPartisi:
-        agr = cls(acuan)
+    def bangun(cls, nilai_nilai: Iterable[NilaiTabel], acuan: dt.date, generasi: int = 0) -> AgregatPartisi:
+        agr = cls(acuan, generasi)
         for nilai in nilai_nilai:
             agr.offset_terakhir = max(agr.offset_terakhir, int(nilai[1]))
             for g in kontribusi(citra_dari_nilai(nilai), acuan):

@@ -26,6 +26,7 @@ from streams.penduduk import Keputusan, ProsesorPenduduk
 log = logging.getLogger(__name__)
 
 TABLE_PENDUDUK = "penduduk-status"
+KUNCI_GENERASI = b"#generasi:"  # table key of a partition's aggregate generation (never a "kel:id" key)
 
 
 def tanggal_acuan(settings: Settings) -> Callable[[], dt.date]:
@@ -78,7 +79,17 @@ def create_app(settings: Settings) -> faust.App:
     sibuk = asyncio.Lock()  # a batch and a rebuild of the aggregates never interleave
 
     async def kirim_snapshot(partisi: int) -> None:
-        snap = prosesor.bangun(partisi, (v for v in tabel.data.values() if v is not None))
+        # A new generation for this partition, durable in the table's changelog before the snapshot can
+        # reach the sink (see streams/pesan.py for why).
+        kunci_gen = KUNCI_GENERASI + str(partisi).encode()
+        generasi = int((tabel.data.get(kunci_gen) or [0])[0]) + 1
+        tabel.data[kunci_gen] = [generasi]
+        terkirim = await app.producer.send(
+            changelog_topik, kunci_gen, b"[%d]" % generasi, partisi, None, None
+        )
+        await terkirim
+        nilai = (v for k, v in tabel.data.items() if v is not None and not k.startswith(KUNCI_GENERASI))
+        snap = prosesor.bangun(partisi, nilai, generasi)
         await app.producer.send(internal, None, snap.ke_bytes(), partisi, None, None)
         log.info("partition %s: %s groups rebuilt (offset %s)", partisi, len(snap.grup), snap.offset)
 

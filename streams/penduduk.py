@@ -67,11 +67,14 @@ class ProsesorPenduduk:
         agr = self.partisi.get(partisi)
         return agr is not None and agr.acuan == self.acuan()
 
-    def bangun(self, partisi: int, nilai_nilai: Iterable[NilaiTabel]) -> PesanStatistik:
-        """(Re)build a partition's aggregates from its table values; returns the snapshot for the sink."""
-        agr = AgregatPartisi.bangun((n for n in nilai_nilai if n[2] == partisi), self.acuan())
+    def bangun(self, partisi: int, nilai_nilai: Iterable[NilaiTabel], generasi: int) -> PesanStatistik:
+        """(Re)build a partition's aggregates from its table values as generation ``generasi`` (higher than
+        any before it for this partition); returns the snapshot for the sink."""
+        agr = AgregatPartisi.bangun((n for n in nilai_nilai if n[2] == partisi), self.acuan(), generasi)
         self.partisi[partisi] = agr
-        return PesanStatistik("s", self.topik, partisi, agr.offset_terakhir, agr.acuan, dict(agr.jumlah))
+        return PesanStatistik(
+            "s", self.topik, partisi, agr.offset_terakhir, agr.acuan, generasi, dict(agr.jumlah)
+        )
 
     def lupakan(self, partisi: Iterable[int]) -> None:
         for p in partisi:
@@ -125,11 +128,13 @@ class ProsesorPenduduk:
     def kumpulkan(self, partisi: int, keputusan: Iterable[Keputusan]) -> PesanStatistik:
         """One sink message for a batch of one partition: every ledger entry, each changed group's last value."""
         agr = self.partisi[partisi]
-        pesan = PesanStatistik("b", self.topik, partisi, -1, agr.acuan)
+        # The version offset is the partition's running maximum, which starts at the snapshot's: after a
+        # crash the snapshot may already reflect offsets that the replayed batches reach again only later,
+        # and a batch's values must never rank below the snapshot they were computed from.
+        pesan = PesanStatistik("b", self.topik, partisi, agr.offset_terakhir, agr.acuan, agr.generasi)
         for kep in keputusan:
             pesan.ledger.append(kep.catatan)
             pesan.grup.update(kep.grup)
-            pesan.offset = max(pesan.offset, kep.catatan.offset)
         return pesan
 
 

@@ -4,8 +4,13 @@
 ledger) and the absolute value, after the batch, of every aggregate group the batch changed.
 ``{"j": "s", ...}`` — a full snapshot of one source partition's aggregates, sent after (re)assignment or a
 change of reference date; groups of that partition absent from it are zero.
-Values are absolute and versioned by (reference date, source offset), so the sink is idempotent: a value
-with version v is always "the group's count after applying the partition's events up to offset v".
+Values are absolute and versioned by (generation, source offset), so the sink is idempotent. A generation
+starts each time a worker (re)builds a partition's aggregates from its table (assignment, restart after a
+crash, new reference date); it is a counter kept in the table itself and made durable before the snapshot is
+sent, so every value of a newer generation supersedes every value of an older one. That matters after a
+crash: the recovered table may hold some writes of the last unfinished batch and not others, so its snapshot
+is not "the state at some offset" and must not be ordered against the old generation by offset. Within a
+generation a value with version v is "the group's count after the partition's events up to offset v".
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ APPLIED = "applied"
 DEAD_LETTERED = "dead_lettered"
 
 
-def versi(acuan: dt.date, offset: int) -> int:
-    """Row version: later reference dates win, then later source offsets (offsets < 2**40)."""
-    return (acuan.toordinal() << 40) | max(offset, 0)
+def versi(generasi: int, offset: int) -> int:
+    """Row version: later generations win, then later source offsets (offsets < 2**40, generations < 2**23)."""
+    return (generasi << 40) | max(offset, 0)
 
 
 @dataclass(slots=True)
@@ -61,6 +66,7 @@ class PesanStatistik:
     partisi: int
     offset: int  # the last source offset the values reflect
     acuan: dt.date
+    generasi: int
     grup: dict[Grup, int] = field(default_factory=dict)
     ledger: list[CatatanEvent] = field(default_factory=list)
 
@@ -71,6 +77,7 @@ class PesanStatistik:
             "p": self.partisi,
             "o": self.offset,
             "acuan": self.acuan.toordinal(),
+            "gen": self.generasi,
             "g": [[*g, n] for g, n in self.grup.items()],
             "e": [c.ke_list() for c in self.ledger],
         }
@@ -81,4 +88,5 @@ class PesanStatistik:
         b = json.loads(data)
         grup = {(g[0], g[1], g[2], int(g[3])): int(g[4]) for g in b["g"]}
         ledger = [CatatanEvent.dari_list(e) for e in b["e"]]
-        return cls(b["j"], b["t"], int(b["p"]), int(b["o"]), dt.date.fromordinal(b["acuan"]), grup, ledger)
+        acuan = dt.date.fromordinal(b["acuan"])
+        return cls(b["j"], b["t"], int(b["p"]), int(b["o"]), acuan, int(b["gen"]), grup, ledger)

@@ -54,6 +54,11 @@ def _waktu(ms: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
 
 
+def _lapor_berhenti(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("ClickHouse sink stopped", exc_info=task.exception())
+
+
 class ClickHouseSink:
     """Reads ``statistik-penduduk`` batches and writes ``penduduk_agregat`` and ``event_ledger``."""
 
@@ -76,6 +81,12 @@ class ClickHouseSink:
         )
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name="clickhouse-sink")
+        self._task.add_done_callback(_lapor_berhenti)
+
+    @property
+    def berjalan(self) -> bool:
+        """False once the sink's task has ended (it only ends on an error or on stop)."""
+        return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -130,7 +141,7 @@ class ClickHouseSink:
 
         ledger: list[list[object]] = []
         for p in daftar:
-            v = versi(p.acuan, p.offset)
+            v = versi(p.generasi, p.offset)
             if p.jenis == "s":
                 # A snapshot is complete: every other group of this partition is zero now.
                 lain = await self._grup_tersimpan(p.topik, p.partisi)

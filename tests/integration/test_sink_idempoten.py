@@ -18,6 +18,7 @@ pytestmark = pytest.mark.integration
 
 TOPIK = "uji.penduduk.v1"
 ACUAN = dt.date(2026, 7, 1)
+GEN = 1  # the aggregate generation of the batches below, unless a test says otherwise
 TS_MS = 1_782_867_600_000  # 2026-07-01 01:00 UTC
 ISLAM_L: Grup = ("5272011001", "agama", "1", 1)
 ISLAM_P: Grup = ("5272011001", "agama", "1", 2)
@@ -48,13 +49,21 @@ def catatan(offset: int, hasil: str = APPLIED, alasan: str = "", berubah: bool =
 
 
 def batch(
-    partisi: int, offset: int, grup: dict[Grup, int], ledger: list[CatatanEvent] | None = None
+    partisi: int,
+    offset: int,
+    grup: dict[Grup, int],
+    ledger: list[CatatanEvent] | None = None,
+    generasi: int = GEN,
 ) -> PesanStatistik:
-    return PesanStatistik("b", TOPIK, partisi, offset, ACUAN, dict(grup), ledger or [catatan(offset)])
+    return PesanStatistik(
+        "b", TOPIK, partisi, offset, ACUAN, generasi, dict(grup), ledger or [catatan(offset)]
+    )
 
 
-def snapshot(partisi: int, offset: int, grup: dict[Grup, int], acuan: dt.date = ACUAN) -> PesanStatistik:
-    return PesanStatistik("s", TOPIK, partisi, offset, acuan, dict(grup))
+def snapshot(
+    partisi: int, offset: int, grup: dict[Grup, int], acuan: dt.date = ACUAN, generasi: int = GEN
+) -> PesanStatistik:
+    return PesanStatistik("s", TOPIK, partisi, offset, acuan, generasi, dict(grup))
 
 
 def agregat(gudang: Gudang) -> Baris:
@@ -96,7 +105,7 @@ async def test_writing_the_same_batch_twice_changes_nothing(sink: ClickHouseSink
         [catatan(8), catatan(9, DEAD_LETTERED, "kode-di-luar-daftar", berubah=False), catatan(10)],
     )
     await sink.tulis([pesan])
-    v10 = versi(ACUAN, 10)
+    v10 = versi(GEN, 10)
     sekali = agregat(gudang), ledger(gudang)
     assert sekali == (
         {(0, ISLAM_L): (5, v10), (0, ISLAM_P): (3, v10)},
@@ -127,15 +136,15 @@ async def test_an_older_batch_written_after_a_newer_one_does_not_override_it(
     await sink.tulis([batch(0, 20, {ISLAM_L: 7})])
     await sink.tulis([batch(0, 10, {ISLAM_L: 5, KRISTEN_L: 1})])
     assert agregat(gudang) == {
-        (0, ISLAM_L): (7, versi(ACUAN, 20)),
-        (0, KRISTEN_L): (1, versi(ACUAN, 10)),  # nothing newer for this group
+        (0, ISLAM_L): (7, versi(GEN, 20)),
+        (0, KRISTEN_L): (1, versi(GEN, 10)),  # nothing newer for this group
     }
     assert [e[1] for e in ledger(gudang)] == [10, 20]  # both batches' events are in the ledger
 
 
 async def test_within_one_call_the_newest_value_of_a_group_wins(sink: ClickHouseSink, gudang: Gudang) -> None:
     await sink.tulis([batch(0, 30, {ISLAM_L: 9}), batch(0, 25, {ISLAM_L: 8}), batch(1, 3, {ISLAM_L: 2})])
-    assert agregat(gudang) == {(0, ISLAM_L): (9, versi(ACUAN, 30)), (1, ISLAM_L): (2, versi(ACUAN, 3))}
+    assert agregat(gudang) == {(0, ISLAM_L): (9, versi(GEN, 30)), (1, ISLAM_L): (2, versi(GEN, 3))}
     assert total(gudang, ISLAM_L) == 11
 
 
@@ -145,13 +154,13 @@ async def test_a_snapshot_zeroes_missing_groups_of_its_partition_only(
     await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3, BELUM_P: 1})])
     await sink.tulis([batch(1, 12, {ISLAM_L: 4, ISLAM_P: 2})])
     await sink.tulis([snapshot(0, 15, {ISLAM_L: 6})])
-    v15 = versi(ACUAN, 15)
+    v15 = versi(GEN, 15)
     assert agregat(gudang) == {
         (0, ISLAM_L): (6, v15),
         (0, ISLAM_P): (0, v15),
         (0, BELUM_P): (0, v15),
-        (1, ISLAM_L): (4, versi(ACUAN, 12)),
-        (1, ISLAM_P): (2, versi(ACUAN, 12)),
+        (1, ISLAM_L): (4, versi(GEN, 12)),
+        (1, ISLAM_P): (2, versi(GEN, 12)),
     }
     assert (total(gudang, ISLAM_L), total(gudang, ISLAM_P), total(gudang, BELUM_P)) == (10, 2, 0)
     assert [e[:2] for e in ledger(gudang)] == [(0, 10), (1, 12)]  # snapshots carry no ledger
@@ -163,7 +172,7 @@ async def test_a_snapshot_zeroes_missing_groups_of_its_partition_only(
 async def test_an_older_snapshot_does_not_zero_newer_values(sink: ClickHouseSink, gudang: Gudang) -> None:
     await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3})])
     await sink.tulis([snapshot(0, 4, {ISLAM_L: 2})])
-    assert agregat(gudang) == {(0, ISLAM_L): (5, versi(ACUAN, 10)), (0, ISLAM_P): (3, versi(ACUAN, 10))}
+    assert agregat(gudang) == {(0, ISLAM_L): (5, versi(GEN, 10)), (0, ISLAM_P): (3, versi(GEN, 10))}
 
 
 async def test_a_snapshot_zeroes_groups_written_earlier_in_the_same_call(
@@ -171,21 +180,34 @@ async def test_a_snapshot_zeroes_groups_written_earlier_in_the_same_call(
 ) -> None:
     await sink.tulis([batch(2, 3, {KRISTEN_L: 1}), snapshot(2, 4, {ISLAM_P: 2}), batch(2, 5, {ISLAM_L: 1})])
     assert agregat(gudang) == {
-        (2, KRISTEN_L): (0, versi(ACUAN, 4)),
-        (2, ISLAM_P): (2, versi(ACUAN, 4)),
-        (2, ISLAM_L): (1, versi(ACUAN, 5)),
+        (2, KRISTEN_L): (0, versi(GEN, 4)),
+        (2, ISLAM_P): (2, versi(GEN, 4)),
+        (2, ISLAM_L): (1, versi(GEN, 5)),
     }
 
 
-async def test_a_later_reference_date_wins_over_a_higher_offset(sink: ClickHouseSink, gudang: Gudang) -> None:
-    besok = ACUAN + dt.timedelta(days=1)
+async def test_a_newer_generation_wins_over_higher_offsets_of_an_older_one(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    """After a crash the rebuilt snapshot (new generation) may reflect fewer offsets than values the dead
+    worker already wrote; it still supersedes all of them, and late values of the old generation lose."""
     await sink.tulis([batch(0, 900, {ISLAM_L: 5, KRISTEN_L: 1})])
-    await sink.tulis([snapshot(0, 10, {ISLAM_L: 4}, acuan=besok)])
-    await sink.tulis([batch(0, 950, {ISLAM_L: 7})])  # delayed value of the old reference date
+    await sink.tulis([snapshot(0, 10, {ISLAM_L: 4}, generasi=GEN + 1)])
+    await sink.tulis([batch(0, 950, {ISLAM_L: 7})])  # delayed value of the old generation
     assert agregat(gudang) == {
-        (0, ISLAM_L): (4, versi(besok, 10)),
-        (0, KRISTEN_L): (0, versi(besok, 10)),
+        (0, ISLAM_L): (4, versi(GEN + 1, 10)),
+        (0, KRISTEN_L): (0, versi(GEN + 1, 10)),
     }
+    await sink.tulis([batch(0, 11, {KRISTEN_L: 2}, generasi=GEN + 1)])
+    assert total(gudang, KRISTEN_L) == 2 and total(gudang, ISLAM_L) == 4
+
+
+async def test_a_new_reference_date_arrives_with_a_new_generation(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    besok = ACUAN + dt.timedelta(days=1)
+    await sink.tulis([batch(0, 900, {ISLAM_L: 5})])
+    await sink.tulis([snapshot(0, 900, {ISLAM_L: 4}, acuan=besok, generasi=GEN + 1)])
     assert gudang.query_sync(
         "SELECT max(tanggal_acuan) FROM {db}.penduduk_agregat FINAL WHERE jumlah != 0"
     ) == [(besok,)]

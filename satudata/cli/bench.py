@@ -71,6 +71,8 @@ async def _publish(
     for i in range(0, len(records), 5000):
         sent += await pub.publish(records[i : i + 5000])
         progress.advance(task, len(records[i : i + 5000]))
+    if sent != len(records):
+        raise RuntimeError(f"{label}: publisher menolak {len(records) - sent} dari {len(records)} record")
     return sent
 
 
@@ -149,7 +151,8 @@ async def freshness(
     step = max(1, int(rate / 20))
     t0 = time.perf_counter()
     for i in range(0, len(records), step):
-        await pub.publish(records[i : i + step])
+        if await pub.publish(records[i : i + step]) != len(records[i : i + step]):
+            raise RuntimeError("publisher menolak record uji kesegaran; hasil tidak akan lengkap")
         progress.advance(task, len(records[i : i + step]))
         delay = t0 + (i + step) / rate - time.perf_counter()
         if delay > 0:
@@ -193,9 +196,10 @@ async def jalankan(
     )
     await ensure_topics(settings.bootstrap_servers, hub_topics(settings).all())
     pop = buat_populasi(7, skala)
-    gen = GeneratorPerubahan(
-        pop, 8, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), jeda=dt.timedelta(seconds=1)
-    )
+    # Change times average 1 s apart and must all lie in the past (the publisher rejects future ones):
+    # start far enough back for every change, with room for the generator's randomness.
+    mundur = dt.timedelta(seconds=3 * (perubahan + laju * durasi))
+    gen = GeneratorPerubahan(pop, 8, dt.datetime.now(dt.UTC) - mundur, jeda=dt.timedelta(seconds=1))
     muat = list(snapshot(pop)) + list(gen.aliran(perubahan))
     segar = list(gen.aliran(int(laju * durasi)))
     async with api_in_process(settings) as app:

@@ -28,7 +28,7 @@ async def test_sigkill_worker_mid_stream_then_restart(settings: Settings, tmp_pa
         assert sent.diterima == len(records)
         n = len(records)
         worker = hub.start_worker()
-        for fraction in (0.2, 0.55):
+        for fraction in (0.15, 0.4, 0.65):
 
             async def progressed(target: float = fraction) -> bool:
                 return await hub.ledger_count() >= target * n

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
         default=SecretStr("ganti-kunci-ini-di-produksi"), description="HMAC key for pseudonyms."
     )
     ingest_max_batch: int = 5000
+    log_level: str = Field(default="warning", description="Log level of the worker (debug, info, warning…).")
 
     @field_validator("topic_prefix")
     @classmethod

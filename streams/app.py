@@ -21,6 +21,7 @@ from satudata.penduduk import WITA
 from satudata.serde import AvroSerde
 from satudata.settings import Settings
 from satudata.wilayah import referensi_kota_bima
+from streams.celah import PenjagaUrutan, PesanSumber
 from streams.penduduk import Keputusan, ProsesorPenduduk
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ def create_app(settings: Settings) -> faust.App:
     app.prosesor = prosesor  # type: ignore[attr-defined]  # for the live view and tests
 
     changelog_topik = tabel.changelog_topic.get_topic_name()
+    penjaga = PenjagaUrutan(settings.bootstrap_servers, topics.penduduk.name)
+    app.penjaga = penjaga  # type: ignore[attr-defined]
     sibuk = asyncio.Lock()  # a batch and a rebuild of the aggregates never interleave
 
     async def kirim_snapshot(partisi: int) -> None:
@@ -90,6 +93,7 @@ def create_app(settings: Settings) -> faust.App:
         await terkirim
         nilai = (v for k, v in tabel.data.items() if v is not None and not k.startswith(KUNCI_GENERASI))
         snap = prosesor.bangun(partisi, nilai, generasi)
+        penjaga.mulai(partisi, snap.offset)
         await app.producer.send(internal, None, snap.ke_bytes(), partisi, None, None)
         log.info("partition %s: %s groups rebuilt (offset %s)", partisi, len(snap.grup), snap.offset)
 
@@ -101,19 +105,16 @@ def create_app(settings: Settings) -> faust.App:
             async with sibuk:
                 per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
                 changelog: dict[tuple[int, bytes], list[Any]] = {}
-                for event in events:
-                    msg = event.message
-                    if not prosesor.siap(msg.partition):
-                        await kirim_snapshot(msg.partition)
+
+                async def tangani(
+                    msg: PesanSumber,
+                    per_partisi: dict[int, list[Keputusan]] = per_partisi,
+                    changelog: dict[tuple[int, bytes], list[Any]] = changelog,
+                ) -> None:
                     kep = await prosesor.proses(
-                        msg.key,
-                        msg.value,
-                        msg.partition,
-                        msg.offset,
-                        int((msg.timestamp or 0) * 1000),
-                        tabel.data.get,
+                        msg.key, msg.value, msg.partition, msg.offset, msg.timestamp_ms, tabel.data.get
                     )
-                    if kep.tulis_tabel is not None:
+                    if kep.tulis_tabel is not None and msg.key is not None:
                         # Same partition as the source record: the table stays co-partitioned whatever
                         # partitioner the source's producer used.
                         tabel.data[msg.key] = kep.tulis_tabel
@@ -128,9 +129,24 @@ def create_app(settings: Settings) -> faust.App:
                             kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
                         )
                     per_partisi[msg.partition].append(kep)
+                    penjaga.catat(msg.partition, msg.offset)
+
+                for event in events:
+                    m = event.message
+                    if not prosesor.siap(m.partition):
+                        await kirim_snapshot(m.partition)
+                    celah = penjaga.celah(m.partition, m.offset)
+                    if celah is not None:
+                        for terlewat in await penjaga.baca(m.partition, *celah):
+                            await tangani(terlewat)
+                    ts_ms = int((m.timestamp or 0) * 1000)
+                    await tangani(PesanSumber(m.topic, m.partition, m.offset, m.key, m.value, ts_ms))
                 # One changelog record per key and batch, produced directly (Faust's per-record send_soon
                 # buffer costs more than the processing); the consumer flushes the producer before it commits.
-                for (partisi, kunci), nilai in changelog.items():
+                # Sent in order of the offset that wrote them, so whatever part of them a crash lets through,
+                # the recovered table holds every write up to its newest offset, and the offset guard re-reads
+                # all events after it.
+                for (partisi, kunci), nilai in sorted(changelog.items(), key=lambda kv: int(kv[1][1])):
                     await app.producer.send(
                         changelog_topik,
                         kunci,
@@ -153,13 +169,18 @@ def create_app(settings: Settings) -> faust.App:
             tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()
         }
         async with sibuk:
-            prosesor.lupakan(set(prosesor.partisi) - aktif)
+            for p in set(prosesor.partisi) - aktif:
+                prosesor.lupakan([p])
+                penjaga.lupakan(p)
             for p in sorted(aktif):
                 if not prosesor.siap(p):
                     await kirim_snapshot(p)
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # mode's signal typing
     async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:
-        prosesor.lupakan(tp.partition for tp in revoked if tp.topic == sumber.get_topic_name())
+        dicabut_ = [tp.partition for tp in revoked if tp.topic == sumber.get_topic_name()]
+        prosesor.lupakan(dicabut_)
+        for p in dicabut_:
+            penjaga.lupakan(p)
 
     return app

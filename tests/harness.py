@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from api.server import api_in_process
+from satudata.kafka.offsets import OffsetReader
 from satudata.kafka.topics import hub_topics
 from satudata.proses import HubProcess
 from satudata.settings import Settings
@@ -50,6 +51,27 @@ class Hub:
         )
         return int(rows[0][0])
 
+    async def celah(self) -> list[tuple[int, int, int, list[int]]]:
+        """Per partition: ledger rows, highest offset, end offset, and the first missing offsets."""
+        topic = hub_topics(self.settings).penduduk.name
+        reader = OffsetReader(self.settings.bootstrap_servers)
+        await reader.start()
+        try:
+            akhir = await reader.akhir(topic)
+        finally:
+            await reader.stop()
+        rows = await self.gudang.query(
+            "SELECT partisi, count(), max(offset_), groupArray(offset_) FROM {db}.event_ledger FINAL "
+            "WHERE topik = {t:String} GROUP BY partisi ORDER BY partisi",
+            {"t": topic},
+        )
+        out = []
+        for partisi, n, tertinggi, offsets in rows:
+            ada = set(offsets)
+            hilang = [o for o in range(akhir.get(int(partisi), 0)) if o not in ada][:30]
+            out.append((int(partisi), int(n), int(tertinggi), hilang))
+        return out
+
     async def counts(self) -> dict[str, object]:
         r = await self.client.get("/v1/operasional/hitungan")
         r.raise_for_status()
@@ -70,7 +92,7 @@ class Hub:
         try:
             await wait_until(drained, timeout, "the pipeline to drain")
         except AssertionError as exc:
-            raise AssertionError(f"{exc}; last counts: {terakhir[0]}") from None
+            raise AssertionError(f"{exc}; last counts: {terakhir[0]}; ledger: {await self.celah()}") from None
         return await self.counts()
 
 

@@ -83,11 +83,15 @@ def api(data_dir: DataDir = None) -> None:
 
 
 @app.command("worker")
-def worker(data_dir: DataDir = None, loglevel: str = "warning") -> None:
+def worker(
+    data_dir: DataDir = None,
+    loglevel: Annotated[str | None, typer.Option(help="Tingkat log (bawaan: SATUDATA_LOG_LEVEL).")] = None,
+) -> None:
     """Jalankan worker Faust (boleh lebih dari satu; partisi dibagi)."""
     from streams.worker import run_worker
 
-    run_worker(_settings(data_dir), loglevel)
+    settings = _settings(data_dir)
+    run_worker(settings, loglevel or settings.log_level)
 
 
 @app.command("sink")

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import faust
@@ -97,6 +97,39 @@ def create_app(settings: Settings) -> faust.App:
         await app.producer.send(internal, None, snap.ke_bytes(), partisi, None, None)
         log.info("partition %s: %s groups rebuilt (offset %s)", partisi, len(snap.grup), snap.offset)
 
+    def lepas(partisi: Iterable[int]) -> None:
+        """This worker no longer owns these partitions: drop their aggregates and offset expectations."""
+        daftar = list(partisi)
+        prosesor.lupakan(daftar)
+        for p in daftar:
+            penjaga.lupakan(p)
+
+    async def tangani(
+        msg: PesanSumber,
+        per_partisi: dict[int, list[Keputusan]],
+        changelog: dict[tuple[int, bytes], list[Any]],
+    ) -> None:
+        """Process one source record of the current batch, collecting its table write and ledger entry."""
+        kep = await prosesor.proses(
+            msg.key, msg.value, msg.partition, msg.offset, msg.timestamp_ms, tabel.data.get
+        )
+        if kep.tulis_tabel is not None and msg.key is not None:
+            # Same partition as the source record: the table stays co-partitioned whatever partitioner the
+            # source's producer used.
+            tabel.data[msg.key] = kep.tulis_tabel
+            changelog[(msg.partition, msg.key)] = kep.tulis_tabel
+        if kep.dead_letter is not None:
+            await app.producer.send(
+                dlq,
+                msg.key,
+                msg.value,
+                None,
+                None,
+                kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
+            )
+        per_partisi[msg.partition].append(kep)
+        penjaga.catat(msg.partition, msg.offset)
+
     @app.agent(sumber, concurrency=1)
     async def penduduk(stream: Any) -> None:
         # Faust acks a batch's events only after this body has handled the whole batch (take_events), so every
@@ -105,32 +138,6 @@ def create_app(settings: Settings) -> faust.App:
             async with sibuk:
                 per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
                 changelog: dict[tuple[int, bytes], list[Any]] = {}
-
-                async def tangani(
-                    msg: PesanSumber,
-                    per_partisi: dict[int, list[Keputusan]] = per_partisi,
-                    changelog: dict[tuple[int, bytes], list[Any]] = changelog,
-                ) -> None:
-                    kep = await prosesor.proses(
-                        msg.key, msg.value, msg.partition, msg.offset, msg.timestamp_ms, tabel.data.get
-                    )
-                    if kep.tulis_tabel is not None and msg.key is not None:
-                        # Same partition as the source record: the table stays co-partitioned whatever
-                        # partitioner the source's producer used.
-                        tabel.data[msg.key] = kep.tulis_tabel
-                        changelog[(msg.partition, msg.key)] = kep.tulis_tabel
-                    if kep.dead_letter is not None:
-                        await app.producer.send(
-                            dlq,
-                            msg.key,
-                            msg.value,
-                            None,
-                            None,
-                            kep.dead_letter.headers(msg.topic, msg.partition, msg.offset),
-                        )
-                    per_partisi[msg.partition].append(kep)
-                    penjaga.catat(msg.partition, msg.offset)
-
                 for event in events:
                     m = event.message
                     if not prosesor.siap(m.partition):
@@ -138,9 +145,10 @@ def create_app(settings: Settings) -> faust.App:
                     celah = penjaga.celah(m.partition, m.offset)
                     if celah is not None:
                         for terlewat in await penjaga.baca(m.partition, *celah):
-                            await tangani(terlewat)
+                            await tangani(terlewat, per_partisi, changelog)
                     ts_ms = int((m.timestamp or 0) * 1000)
-                    await tangani(PesanSumber(m.topic, m.partition, m.offset, m.key, m.value, ts_ms))
+                    rekaman = PesanSumber(m.topic, m.partition, m.offset, m.key, m.value, ts_ms)
+                    await tangani(rekaman, per_partisi, changelog)
                 # One changelog record per key and batch, produced directly (Faust's per-record send_soon
                 # buffer costs more than the processing); the consumer flushes the producer before it commits.
                 # Sent in order of the offset that wrote them, so whatever part of them a crash lets through,
@@ -169,18 +177,13 @@ def create_app(settings: Settings) -> faust.App:
             tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()
         }
         async with sibuk:
-            for p in set(prosesor.partisi) - aktif:
-                prosesor.lupakan([p])
-                penjaga.lupakan(p)
+            lepas(set(prosesor.partisi) - aktif)
             for p in sorted(aktif):
                 if not prosesor.siap(p):
                     await kirim_snapshot(p)
 
     @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # mode's signal typing
     async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:
-        dicabut_ = [tp.partition for tp in revoked if tp.topic == sumber.get_topic_name()]
-        prosesor.lupakan(dicabut_)
-        for p in dicabut_:
-            penjaga.lupakan(p)
+        lepas(tp.partition for tp in revoked if tp.topic == sumber.get_topic_name())
 
     return app

@@ -69,8 +69,9 @@ async def _publish(
     task = progress.add_task(label, total=len(records))
     sent = 0
     for i in range(0, len(records), 5000):
-        sent += await pub.publish(records[i : i + 5000])
-        progress.advance(task, len(records[i : i + 5000]))
+        potongan = records[i : i + 5000]
+        sent += await pub.publish(potongan)
+        progress.advance(task, len(potongan))
     if sent != len(records):
         raise RuntimeError(f"{label}: publisher menolak {len(records) - sent} dari {len(records)} record")
     return sent
@@ -151,9 +152,10 @@ async def freshness(
     step = max(1, int(rate / 20))
     t0 = time.perf_counter()
     for i in range(0, len(records), step):
-        if await pub.publish(records[i : i + step]) != len(records[i : i + step]):
+        potongan = records[i : i + step]
+        if await pub.publish(potongan) != len(potongan):
             raise RuntimeError("publisher menolak record uji kesegaran; hasil tidak akan lengkap")
-        progress.advance(task, len(records[i : i + step]))
+        progress.advance(task, len(potongan))
         delay = t0 + (i + step) / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from connectors.kafka_publisher import PendudukPublisher
+from connectors.kafka_publisher import PendudukPublisher, Publishers
 from satudata.settings import Settings
 from satudata.warehouse.client import Gudang
 from satudata.wilayah import ReferensiWilayah, referensi_kota_bima
@@ -27,6 +27,11 @@ def _publisher(request: Request) -> PendudukPublisher:
     return publisher
 
 
+def _publishers(request: Request) -> Publishers:
+    publishers: Publishers = request.app.state.publishers
+    return publishers
+
+
 def _referensi() -> ReferensiWilayah:
     return referensi_kota_bima()
 
@@ -34,4 +39,5 @@ def _referensi() -> ReferensiWilayah:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 GudangDep = Annotated[Gudang, Depends(_gudang)]
 PublisherDep = Annotated[PendudukPublisher, Depends(_publisher)]
+PublishersDep = Annotated[Publishers, Depends(_publishers)]
 ReferensiDep = Annotated[ReferensiWilayah, Depends(_referensi)]

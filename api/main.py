@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse
 
 from api.registry.routes import router as registry_router
 from api.registry.store import SchemaStore
-from api.routes import operasional, penduduk, statistik
-from connectors.kafka_publisher import PendudukPublisher
+from api.routes import ingest, laporan, operasional, statistik
+from connectors.kafka_publisher import Publishers
 from satudata import __version__
 from satudata.kafka.offsets import OffsetReader
 from satudata.kafka.topics import ensure_topics, hub_topics
@@ -57,16 +57,17 @@ def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
         gudang = Gudang(settings)
         gudang.migrate()
         store = SchemaStore(settings.bootstrap_servers, topics.schemas)
-        publisher = PendudukPublisher(settings)
+        publishers = Publishers(settings)  # one producer for every record type
         offsets = OffsetReader(settings.bootstrap_servers)
         sink = ClickHouseSink(settings, gudang, topics.statistik_penduduk.name) if sink_here else None
         async with contextlib.AsyncExitStack() as stack:
-            for service in (store, publisher, offsets, sink):
+            for service in (store, publishers, offsets, sink):
                 if service is not None:
                     await service.start()
                     stack.push_async_callback(service.stop)
             app.state.settings, app.state.gudang, app.state.schema_store = settings, gudang, store
-            app.state.publisher, app.state.offsets, app.state.sink = publisher, offsets, sink
+            app.state.publishers, app.state.publisher = publishers, publishers.penduduk
+            app.state.offsets, app.state.sink = offsets, sink
             yield
 
     app = FastAPI(
@@ -79,8 +80,10 @@ def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, _json_tidak_valid)
-    app.include_router(penduduk.router)
+    for router in ingest.routers:
+        app.include_router(router)
     app.include_router(statistik.router)
+    app.include_router(laporan.router)
     app.include_router(operasional.router)
     app.include_router(registry_router, prefix="/registry", tags=["registry"])
 

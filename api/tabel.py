@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from satudata.kode import BELUM_MENGISI
-from satudata.statistik import BELUM_MENGISI_KODE, Kategori
+from satudata.kontribusi import BELUM_MENGISI_KODE
+from satudata.statistik import Kategori
 
 RINGKASAN = (("666", "JUMLAH"), ("777", BELUM_MENGISI), ("888", "TOTAL"))
 
@@ -33,6 +34,8 @@ def susun_tabel(kategori: Kategori, hitungan: Iterable[tuple[str, int, int]]) ->
     """``hitungan``: (kode, jenis_kelamin 0/1/2, jumlah). Percentages are of TOTAL, as in OpenSID."""
     per_kode: dict[str, list[int]] = {}
     for kode, jk, n in hitungan:
+        if not n:
+            continue
         lp = per_kode.setdefault(kode, [0, 0, 0])
         lp[jk] += n
     total = [sum(v[i] for v in per_kode.values()) for i in range(3)]
@@ -53,7 +56,7 @@ def susun_tabel(kategori: Kategori, hitungan: Iterable[tuple[str, int, int]]) ->
             persen=_persen(sum(v), total_semua),
         )
 
-    for kode, nama in kategori.kode_kode():
+    for kode, nama in kategori.kode_kode(list(per_kode)):
         v = per_kode.get(kode, [0, 0, 0])
         jumlah = [a + b for a, b in zip(jumlah, v, strict=True)]
         baris.append(buat(kode, nama, "kode", v))

@@ -1,121 +1,139 @@
-"""The one place that turns a resident image into statistic contributions (used by streams and recounts).
+"""The statistics catalogue (OpenKab's 22 categories and the keluarga, bantuan, surat and peristiwa figures) and
+the ClickHouse query of each, for any wilayah and any date.
 
-A contribution is a group ``(kode_kelurahan, kategori, kode, jenis_kelamin)`` counted once per living resident
-(status_dasar = 1) per category. ``kode`` is the OpenSID code as text, or ``""`` for BELUM MENGISI (missing).
-``jenis_kelamin`` is 1/2, or 0 when unknown. Kecamatan and kota figures are sums over their kelurahan.
+Every query reads ``agregat_harian`` (net change per group per day, see :mod:`satudata.kontribusi`) and
+returns ``(kode, jenis_kelamin, jumlah)`` rows; age bands are computed for the date asked. A stock is
+``sum(jumlah)`` over ``tanggal <= per``; a flow (letters, vital events) over ``dari <= tanggal <= per``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from satudata.kode import STATUS_DASAR_HIDUP, daftar
-from satudata.umur import BPS_5_TAHUN, rentang_untuk
+from satudata.kode import daftar
+from satudata.kontribusi import BELUM_MENGISI_KODE, KOLOM_PENDUDUK
+from satudata.umur import rentang_set, sql_rentang, sql_umur
 
-BELUM_MENGISI_KODE = ""
-Grup = tuple[str, str, str, int]
+Bentuk = Literal["kode", "umur", "akta", "ktp", "dinamis", "ya-tidak", "tunggal"]
 
 
 @dataclass(frozen=True, slots=True)
 class Kategori:
     slug: str
     judul: str
-    kolom: str | None  # image column; None for age (derived from tanggallahir)
+    sumber: str  # kategori in agregat_harian
+    bentuk: Bentuk = "kode"
+    daftar: str | None = None  # code list (bentuk "kode")
+    rentang: str | None = None  # age band set (bentuk "umur" / "akta")
+    aliran: bool = False  # a flow over [dari, per] rather than a stock at per
+    rekaman: str = "penduduk"
 
-    def kode_kode(self) -> list[tuple[str, str]]:
-        """All (kode, label) rows of the category's table, in OpenSID order."""
-        if self.kolom is None:
-            return [(r.label, r.label) for r in BPS_5_TAHUN]
-        return [(str(k), v) for k, v in daftar(_DAFTAR[self.kolom]).label.items()]
+    def kode_kode(self, teramati: list[str] | None = None) -> list[tuple[str, str]]:
+        """All (kode, label) rows of the category's table, in OpenSID order (``teramati``: codes seen in the
+        data, for categories without a fixed list)."""
+        if self.bentuk in ("umur", "akta"):
+            assert self.rentang is not None
+            return [(r.label, r.label) for r in rentang_set(self.rentang)]
+        if self.bentuk == "ktp":
+            return [(str(k), v) for k, v in daftar("status_rekam").label.items()]
+        if self.bentuk == "ya-tidak":
+            return [("1", "PUNYA"), ("0", "TIDAK PUNYA")]
+        if self.bentuk == "tunggal":
+            return [("1", self.judul.upper())]
+        if self.daftar is not None:
+            return [(str(k), v) for k, v in daftar(self.daftar).label.items()]
+        return [(k, k) for k in sorted(set(teramati or ())) if k != BELUM_MENGISI_KODE]
 
 
-_DAFTAR = {
-    "sex": "jenis_kelamin",
-    "agama_id": "agama",
-    "pendidikan_kk_id": "pendidikan_kk",
-    "pekerjaan_id": "pekerjaan",
-    "status_kawin": "status_kawin",
+def _k(slug: str, judul: str, daftar_: str) -> Kategori:
+    return Kategori(slug, judul, slug, "kode", daftar_)
+
+
+_JUDUL_KODE = {
+    "jenis-kelamin": "Jenis Kelamin",
+    "agama": "Agama",
+    "pendidikan-dalam-kk": "Pendidikan dalam KK",
+    "pendidikan-sedang-ditempuh": "Pendidikan Sedang Ditempuh",
+    "pekerjaan": "Pekerjaan",
+    "status-perkawinan": "Status Perkawinan",
+    "hubungan-dalam-kk": "Hubungan dalam KK",
+    "warga-negara": "Warga Negara",
+    "status-penduduk": "Status Penduduk",
+    "golongan-darah": "Golongan Darah",
+    "penyandang-cacat": "Penyandang Cacat",
+    "penyakit-menahun": "Penyakit Menahun",
+    "akseptor-kb": "Akseptor KB",
+    "asuransi-kesehatan": "Asuransi Kesehatan",
 }
 
 KATEGORI: dict[str, Kategori] = {
     k.slug: k
     for k in (
-        Kategori("jenis-kelamin", "Jenis Kelamin", "sex"),
-        Kategori("kelompok-umur", "Kelompok Umur (BPS 5 tahunan)", None),
-        Kategori("agama", "Agama", "agama_id"),
-        Kategori("pendidikan-dalam-kk", "Pendidikan dalam KK", "pendidikan_kk_id"),
-        Kategori("pekerjaan", "Pekerjaan", "pekerjaan_id"),
-        Kategori("status-perkawinan", "Status Perkawinan", "status_kawin"),
+        Kategori("rentang-umur", "Rentang Umur", "umur", "umur", rentang="opensid-rentang"),
+        Kategori("kategori-umur", "Kategori Umur", "umur", "umur", rentang="opensid-kategori"),
+        Kategori("kelompok-umur", "Kelompok Umur (BPS 5 tahunan)", "umur", "umur", rentang="bps-5-tahun"),
+        Kategori("umur-opendk", "Kelompok Umur (OpenDK)", "umur", "umur", rentang="opendk"),
+        *(_k(slug, judul, KOLOM_PENDUDUK[slug][1]) for slug, judul in _JUDUL_KODE.items()),
+        Kategori("akta-kelahiran", "Akta Kelahiran", "akta-kelahiran", "akta", rentang="opensid-rentang"),
+        Kategori("ktp", "Kepemilikan KTP (wajib KTP)", "ktp", "ktp"),
+        Kategori("suku", "Suku / Etnis", "suku", "dinamis"),
+        Kategori("bpjs-ketenagakerjaan", "BPJS Ketenagakerjaan", "bpjs-ketenagakerjaan", "ya-tidak"),
+        Kategori("status-kehamilan", "Status Kehamilan (perempuan)", "status-kehamilan", "kode", "hamil"),
+        Kategori("akta-perkawinan", "Akta Perkawinan (penduduk kawin)", "akta-perkawinan", "ya-tidak"),
+        Kategori("keluarga", "Keluarga Aktif (menurut jenis kelamin kepala keluarga)", "keluarga", "tunggal",
+                 rekaman="keluarga"),
+        Kategori("kelas-sosial", "Kelas Sosial Keluarga", "kelas-sosial", "kode", "kelas_sosial",
+                 rekaman="keluarga"),
+        Kategori("bantuan", "Penerima Bantuan per Program", "bantuan", "dinamis", rekaman="bantuan-peserta"),
+        Kategori("bantuan-sasaran", "Penerima Bantuan per Sasaran", "bantuan-sasaran", "kode", "sasaran_bantuan",
+                 rekaman="bantuan-peserta"),
+        Kategori("surat", "Surat Keluar per Jenis", "surat", "dinamis", aliran=True, rekaman="surat"),
     )
-}
+}  # fmt: skip
+
+_TANPA_LAHIR = "toDate32('1900-01-01')"
 
 
-@dataclass(frozen=True, slots=True)
-class CitraStatistik:
-    """The fields of a resident image that statistics need — no NIK, no KK number, no name."""
-
-    kode_kelurahan: str
-    status_dasar: int
-    sex: int | None
-    tanggallahir: dt.date | None
-    agama_id: int | None
-    pendidikan_kk_id: int | None
-    pekerjaan_id: int | None
-    status_kawin: int | None
-
-    @classmethod
-    def dari_citra(cls, citra: Mapping[str, Any]) -> CitraStatistik:
-        return cls(
-            kode_kelurahan=citra["kode_kelurahan"],
-            status_dasar=citra["status_dasar"],
-            sex=citra.get("sex"),
-            tanggallahir=citra.get("tanggallahir"),
-            agama_id=citra.get("agama_id"),
-            pendidikan_kk_id=citra.get("pendidikan_kk_id"),
-            pekerjaan_id=citra.get("pekerjaan_id"),
-            status_kawin=citra.get("status_kawin"),
-        )
-
-    def ke_list(self) -> list[Any]:
-        """Compact JSON form for the Faust table changelog."""
-        lahir = self.tanggallahir.toordinal() if self.tanggallahir else None
-        return [
-            self.kode_kelurahan,
-            self.status_dasar,
-            self.sex,
-            lahir,
-            self.agama_id,
-            self.pendidikan_kk_id,
-            self.pekerjaan_id,
-            self.status_kawin,
-        ]
-
-    @classmethod
-    def dari_list(cls, v: list[Any]) -> CitraStatistik:
-        lahir = dt.date.fromordinal(v[3]) if v[3] is not None else None
-        return cls(v[0], v[1], v[2], lahir, v[4], v[5], v[6], v[7])
-
-
-def _kode(nilai: int | None, nama_daftar: str) -> str:
-    return str(nilai) if nilai is not None and nilai in daftar(nama_daftar) else BELUM_MENGISI_KODE
-
-
-def kontribusi(citra: CitraStatistik | None, acuan: dt.date) -> tuple[Grup, ...]:
-    """Groups a resident counts in: one per category if living, none otherwise (dead, moved, deleted)."""
-    if citra is None or citra.status_dasar != STATUS_DASAR_HIDUP:
-        return ()
-    kel = citra.kode_kelurahan
-    jk = citra.sex if citra.sex in (1, 2) else 0
-    assert jk is not None
-    umur = rentang_untuk(citra.tanggallahir, acuan) or BELUM_MENGISI_KODE
+def _filter(kolom_wilayah: str) -> str:
     return (
-        (kel, "jenis-kelamin", _kode(citra.sex, "jenis_kelamin"), jk),
-        (kel, "kelompok-umur", umur, jk),
-        (kel, "agama", _kode(citra.agama_id, "agama"), jk),
-        (kel, "pendidikan-dalam-kk", _kode(citra.pendidikan_kk_id, "pendidikan_kk"), jk),
-        (kel, "pekerjaan", _kode(citra.pekerjaan_id, "pekerjaan"), jk),
-        (kel, "status-perkawinan", _kode(citra.status_kawin, "status_kawin"), jk),
+        f"FROM {{db}}.agregat_harian FINAL WHERE kategori = {{kategori:String}} "
+        f"AND {kolom_wilayah} = {{wilayah:String}} AND tanggal <= {{per:Date32}}"
     )
+
+
+def sql_kategori(kat: Kategori, kolom_wilayah: str) -> str:
+    """SQL returning ``(kode, jenis_kelamin, jumlah)`` for parameters ``kategori``, ``wilayah``, ``per``
+    (and ``dari`` for flows)."""
+    where = _filter(kolom_wilayah) + (" AND tanggal >= {dari:Date32}" if kat.aliran else "")
+    if kat.bentuk in ("kode", "dinamis", "ya-tidak", "tunggal"):
+        return f"SELECT kode, jenis_kelamin, toInt64(sum(jumlah)) {where} GROUP BY kode, jenis_kelamin"
+    umur = sql_umur("tanggal_lahir", "{per:Date32}")
+    inner = (
+        f"SELECT kode, jenis_kelamin, tanggal_lahir, sum(jumlah) AS n {where} "
+        "GROUP BY kode, jenis_kelamin, tanggal_lahir"
+    )
+    if kat.bentuk == "umur":
+        assert kat.rentang is not None
+        band = f"if(kode = '', '', {sql_rentang(kat.rentang, umur)})"
+        return f"SELECT {band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) GROUP BY b, jenis_kelamin"
+    if kat.bentuk == "akta":
+        assert kat.rentang is not None
+        band = f"if(kode = '1', {sql_rentang(kat.rentang, umur)}, '')"
+        return f"SELECT {band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) GROUP BY b, jenis_kelamin"
+    # ktp: kode "status_rekam|pernah_kawin|ktp_el"; counted among those obliged to hold one at ``per`` (aged
+    # 17 or more, or ever married), KIA holders (ktp_el 3) excluded, as OpenSID's statistic 18.
+    wajib = f"(parts[2] = '1' OR (tanggal_lahir > {_TANPA_LAHIR} AND {umur} >= 17)) AND parts[3] != '3'"
+    return (
+        "SELECT parts[1] AS rekam, jenis_kelamin, toInt64(sum(n)) FROM ("
+        f"SELECT splitByChar('|', kode) AS parts, jenis_kelamin, tanggal_lahir, n FROM ({inner})) "
+        f"WHERE {wajib} GROUP BY rekam, jenis_kelamin"
+    )
+
+
+def parameter(kat: Kategori, wilayah: str, per: dt.date, dari: dt.date | None = None) -> dict[str, Any]:
+    p: dict[str, Any] = {"kategori": kat.sumber, "wilayah": wilayah, "per": per}
+    if kat.aliran:
+        p["dari"] = dari or per.replace(day=1)
+    return p

@@ -1,59 +1,107 @@
-"""Per-partition living-resident aggregates held in the worker's memory, derived from the Faust table.
+"""Record histories and the per-partition aggregates derived from them (net change per group per day).
 
-The Faust table (one changelog record per applied event) is the only durable state; these counts are rebuilt
-from it whenever a partition is (re)assigned, so they can never drift from it.
+The Faust table holds, per record, ``[version, offset, partition, riwayat]``; ``riwayat`` is the record's
+history, one entry per version that changed its pseudonymised image: ``[berlaku, lapor, offset, version,
+citra]`` (dates as ordinals, ``citra`` the compact list of :mod:`satudata.citra` or ``None`` once deleted).
+Effective and report dates are made non-decreasing along a history, so versions form validity intervals.
+
+The aggregates hold, per ``(group, date)``, the net change of the group's count on that date; a stock "as of
+D" is the sum over dates ≤ D. The table is the only durable state: the aggregates are rebuilt from it when a
+partition is (re)assigned, so they can never drift from it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from satudata.statistik import CitraStatistik, Grup, kontribusi
+from satudata.citra import sebagai_dict
+from satudata.kontribusi import KOSONG, Grup, Kontribusi, kontribusi
 
-# Faust table value: [version, offset, partition, citra-list | None]
-NilaiTabel = list[Any]
+NilaiTabel = list[Any]  # [version, offset, partition, riwayat]
+Entri = list[Any]  # [berlaku, lapor, offset, version, citra | None]
+KunciHarian = tuple[Grup, int]  # (group, date ordinal)
 
 
-def citra_dari_nilai(nilai: NilaiTabel | None) -> CitraStatistik | None:
-    if nilai is None or nilai[3] is None:
-        return None
-    return CitraStatistik.dari_list(nilai[3])
+def kontribusi_entri(jenis: str, kel: str, entri: Entri | None) -> Kontribusi:
+    if entri is None or entri[4] is None:
+        return KOSONG
+    return kontribusi(jenis, kel, sebagai_dict(jenis, entri[4]))
+
+
+def perubahan_entri(
+    jenis: str, kel: str, lama: Entri | None, baru: Entri, k_lama: Kontribusi | None = None
+) -> Counter[KunciHarian]:
+    """Net change of the aggregates when ``baru`` is appended after ``lama`` (the previous last entry)."""
+    out: Counter[KunciHarian] = Counter()
+    kl = k_lama if k_lama is not None else kontribusi_entri(jenis, kel, lama)
+    kb = kontribusi_entri(jenis, kel, baru)
+    b, lp = baru[0], baru[1]
+    for g in kl.stok:
+        out[(g, b)] -= 1
+    for g in kl.stok_lapor:
+        out[(g, lp)] -= 1
+    for gt in kl.fakta:
+        out[gt] -= 1
+    for g in kb.stok:
+        out[(g, b)] += 1
+    for g in kb.stok_lapor:
+        out[(g, lp)] += 1
+    for gt in kb.fakta:
+        out[gt] += 1
+    return out
+
+
+def kontribusi_riwayat(jenis: str, kel: str, riwayat: list[Entri]) -> Counter[KunciHarian]:
+    """Every contribution of a whole history (used to rebuild and to re-check)."""
+    out: Counter[KunciHarian] = Counter()
+    sebelumnya: Entri | None = None
+    for entri in riwayat:
+        out.update(perubahan_entri(jenis, kel, sebelumnya, entri))
+        sebelumnya = entri
+    return out
+
+
+def entri_baru(
+    riwayat: list[Entri], berlaku: int, lapor: int, offset: int, versi: int, citra: list[Any] | None
+) -> Entri:
+    """The entry for a new version, its dates clamped so that they never go back along the history."""
+    if riwayat:
+        berlaku, lapor = max(berlaku, riwayat[-1][0]), max(lapor, riwayat[-1][1])
+    return [berlaku, lapor, offset, versi, citra]
 
 
 class AgregatPartisi:
-    """Absolute counts per group for the records of one source partition."""
+    """Net change per (group, day) for the records of one source partition of one record type."""
 
-    def __init__(self, acuan: dt.date, generasi: int = 0) -> None:
-        self.acuan = acuan
+    def __init__(self, jenis: str, generasi: int = 0) -> None:
+        self.jenis = jenis
         self.generasi = generasi
-        self.jumlah: dict[Grup, int] = {}
+        self.jumlah: dict[KunciHarian, int] = {}
         self.offset_terakhir = -1
 
     @classmethod
-    def bangun(cls, nilai_nilai: Iterable[NilaiTabel], acuan: dt.date, generasi: int = 0) -> AgregatPartisi:
-        agr = cls(acuan, generasi)
-        for nilai in nilai_nilai:
+    def bangun(
+        cls, jenis: str, rekaman: Iterable[tuple[bytes, NilaiTabel]], generasi: int = 0
+    ) -> AgregatPartisi:
+        agr = cls(jenis, generasi)
+        total: Counter[KunciHarian] = Counter()
+        for key, nilai in rekaman:
             agr.offset_terakhir = max(agr.offset_terakhir, int(nilai[1]))
-            for g in kontribusi(citra_dari_nilai(nilai), acuan):
-                agr.jumlah[g] = agr.jumlah.get(g, 0) + 1
+            total.update(kontribusi_riwayat(jenis, kel_dari_kunci(key), nilai[3]))
+        agr.jumlah = {k: n for k, n in total.items() if n}
         return agr
 
-    def terapkan(
-        self, lama: CitraStatistik | None, baru: CitraStatistik | None, offset: int
-    ) -> dict[Grup, int]:
-        """Retract the old image, add the new one; returns the new absolute value of every changed group."""
+    def terapkan(self, perubahan: Counter[KunciHarian], offset: int) -> dict[KunciHarian, int]:
+        """Add a net change; returns the new absolute value of every (group, day) it touched."""
         self.offset_terakhir = max(self.offset_terakhir, offset)
-        kurang, tambah = kontribusi(lama, self.acuan), kontribusi(baru, self.acuan)
-        if kurang == tambah:
-            return {}
-        sama = set(kurang) & set(tambah)
-        berubah: dict[Grup, int] = {}
-        for g in kurang:
-            if g not in sama:
-                berubah[g] = self.jumlah[g] = self.jumlah.get(g, 0) - 1
-        for g in tambah:
-            if g not in sama:
-                berubah[g] = self.jumlah[g] = self.jumlah.get(g, 0) + 1
+        berubah: dict[KunciHarian, int] = {}
+        for k, n in perubahan.items():
+            if n:
+                berubah[k] = self.jumlah[k] = self.jumlah.get(k, 0) + n
         return berubah
+
+
+def kel_dari_kunci(key: bytes) -> str:
+    return key.split(b":", 1)[0].decode()

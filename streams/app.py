@@ -1,41 +1,58 @@
-"""The Faust application: ``create_app(settings)`` builds it with its topics, table, agent and timer.
+"""The Faust application: ``create_app(settings)`` builds it with one agent, table and timer per record type.
 
-Run a worker with ``satudata worker`` (several workers share the source partitions). The agent runs with
+Run a worker with ``satudata worker`` (several workers share the source partitions). Each agent runs with
 concurrency 1 because it writes state; Faust ``exactly_once`` is not used — the sink is idempotent instead.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import faust
 
+from satudata.citra import Pseudonim
+from satudata.jenis import JENIS, JenisRekaman
 from satudata.kafka.topics import hub_topics
-from satudata.penduduk import WITA
 from satudata.serde import AvroSerde
 from satudata.settings import Settings
 from satudata.wilayah import referensi_kota_bima
+from streams.agregat import NilaiTabel, kel_dari_kunci
 from streams.celah import PenjagaUrutan, PesanSumber
-from streams.penduduk import Keputusan, ProsesorPenduduk
+from streams.pesan import PesanStatistik
+from streams.prosesor import Keputusan, ProsesorRekaman, baris_versi
 
 log = logging.getLogger(__name__)
 
-TABLE_PENDUDUK = "penduduk-status"
 KUNCI_GENERASI = b"#generasi:"  # table key of a partition's aggregate generation (never a "kel:id" key)
+POTONGAN = 5_000  # groups or version rows per snapshot message (the broker's message size limit)
 
 
-def tanggal_acuan(settings: Settings) -> Callable[[], dt.date]:
-    """Reference date for ages: the configured one, or today in WITA (so figures roll over at midnight)."""
-    if settings.tanggal_acuan is not None:
-        fixed = settings.tanggal_acuan
-        return lambda: fixed
-    return lambda: dt.datetime.now(WITA).date()
+def nama_tabel(jenis: JenisRekaman) -> str:
+    return f"{jenis.nama}-status"
+
+
+def potong_snapshot(
+    prosesor: ProsesorRekaman, partisi: int, rekaman: list[tuple[bytes, NilaiTabel]], generasi: int
+) -> Iterator[PesanStatistik]:
+    """The snapshot of one partition as chunks of at most :data:`POTONGAN` groups / version rows, then "S"."""
+    agr = prosesor.bangun(partisi, rekaman, generasi)
+    nama, topik, o = prosesor.jenis.nama, prosesor.topik, agr.offset_terakhir
+    grup = list(agr.jumlah.items())
+    versi = [
+        baris_versi(kel_dari_kunci(key), int(key.split(b":", 1)[1]), entri)
+        for key, nilai in rekaman
+        for entri in nilai[3]
+    ]
+    for i in range(0, max(len(grup), len(versi)), POTONGAN):
+        yield PesanStatistik(
+            "s", nama, topik, partisi, o, generasi, dict(grup[i : i + POTONGAN]), versi[i : i + POTONGAN]
+        )
+    yield PesanStatistik("S", nama, topik, partisi, o, generasi)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -56,29 +73,44 @@ def create_app(settings: Settings) -> faust.App:
         web_enabled=False,
         datadir=str(settings.data_dir / "faust" / settings.faust_app_id),
     )
-    sumber = app.topic(
-        topics.penduduk.name,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=topics.penduduk.partitions,
-    )
+    serde = AvroSerde(settings.registry_url)
+    pseudonim = Pseudonim(settings.pseudonym_key.get_secret_value().encode())
+    ref = referensi_kota_bima()
+    app.prosesor = {}  # type: ignore[attr-defined]  # jenis → ProsesorRekaman, for the live view and tests
+    app.penjaga = {}  # type: ignore[attr-defined]  # jenis → PenjagaUrutan
+    for jenis in JENIS.values():
+        _pasang_agen(app, settings, jenis, topics.sumber[jenis.nama].name, serde, pseudonim, ref)
+    return app
+
+
+def _pasang_agen(
+    app: faust.App,
+    settings: Settings,
+    jenis: JenisRekaman,
+    topik_sumber: str,
+    serde: AvroSerde,
+    pseudonim: Pseudonim,
+    ref: Any,
+) -> None:
+    """The agent, table, guard and timer of one record type."""
+    topics = hub_topics(settings)
+    partitions = topics.sumber[jenis.nama].partitions
+    sumber = app.topic(topik_sumber, key_serializer="raw", value_serializer="raw", partitions=partitions)
     tabel = app.Table(
-        TABLE_PENDUDUK,
+        nama_tabel(jenis),
         default=None,
-        partitions=topics.penduduk.partitions,
+        partitions=partitions,
         # key_type=bytes is what makes the changelog key serializer "raw" (a Schema's serializers are not
         # used by recovery, which would then JSON-decode "kel:id" keys and hang).
         key_type=bytes,
-        help="Last applied version and statistics image per resident record (no NIK, no name).",
+        help=f"History of every {jenis.nama} record (pseudonymised images; no NIK, no name).",
     )
-    serde = AvroSerde(settings.registry_url)
-    prosesor = ProsesorPenduduk(serde, referensi_kota_bima(), topics.penduduk.name, tanggal_acuan(settings))
+    prosesor = ProsesorRekaman(jenis, serde, ref, topik_sumber, pseudonim)
     internal, dlq = topics.statistik_penduduk.name, topics.dlq.name
-    app.prosesor = prosesor  # type: ignore[attr-defined]  # for the live view and tests
-
+    app.prosesor[jenis.nama] = prosesor  # type: ignore[attr-defined]
     changelog_topik = tabel.changelog_topic.get_topic_name()
-    penjaga = PenjagaUrutan(settings.bootstrap_servers, topics.penduduk.name)
-    app.penjaga = penjaga  # type: ignore[attr-defined]
+    penjaga = PenjagaUrutan(settings.bootstrap_servers, topik_sumber)
+    app.penjaga[jenis.nama] = penjaga  # type: ignore[attr-defined]
     sibuk = asyncio.Lock()  # a batch and a rebuild of the aggregates never interleave
 
     async def kirim_snapshot(partisi: int) -> None:
@@ -91,11 +123,17 @@ def create_app(settings: Settings) -> faust.App:
             changelog_topik, kunci_gen, b"[%d]" % generasi, partisi, None, None
         )
         await terkirim
-        nilai = (v for k, v in tabel.data.items() if v is not None and not k.startswith(KUNCI_GENERASI))
-        snap = prosesor.bangun(partisi, nilai, generasi)
-        penjaga.mulai(partisi, snap.offset)
-        await app.producer.send(internal, None, snap.ke_bytes(), partisi, None, None)
-        log.info("partition %s: %s groups rebuilt (offset %s)", partisi, len(snap.grup), snap.offset)
+        rekaman = [
+            (k, v)
+            for k, v in tabel.data.items()
+            if v is not None and not k.startswith(KUNCI_GENERASI) and v[2] == partisi
+        ]
+        n = 0
+        for pesan in potong_snapshot(prosesor, partisi, rekaman, generasi):
+            await app.producer.send(internal, None, pesan.ke_bytes(), partisi, None, None)
+            n += len(pesan.grup)
+        penjaga.mulai(partisi, prosesor.partisi[partisi].offset_terakhir)
+        log.info("%s partition %s: %s groups rebuilt from %s records", jenis.nama, partisi, n, len(rekaman))
 
     def lepas(partisi: Iterable[int]) -> None:
         """This worker no longer owns these partitions: drop their aggregates and offset expectations."""
@@ -107,12 +145,11 @@ def create_app(settings: Settings) -> faust.App:
     async def tangani(
         msg: PesanSumber,
         per_partisi: dict[int, list[Keputusan]],
-        changelog: dict[tuple[int, bytes], list[Any]],
+        changelog: dict[tuple[int, bytes], NilaiTabel],
     ) -> None:
         """Process one source record of the current batch, collecting its table write and ledger entry."""
-        kep = await prosesor.proses(
-            msg.key, msg.value, msg.partition, msg.offset, msg.timestamp_ms, tabel.data.get
-        )
+        lama = tabel.data.get(msg.key) if msg.key is not None else None
+        kep = await prosesor.proses(msg.key, msg.value, msg.partition, msg.offset, msg.timestamp_ms, lama)
         if kep.tulis_tabel is not None and msg.key is not None:
             # Same partition as the source record: the table stays co-partitioned whatever partitioner the
             # source's producer used.
@@ -130,60 +167,63 @@ def create_app(settings: Settings) -> faust.App:
         per_partisi[msg.partition].append(kep)
         penjaga.catat(msg.partition, msg.offset)
 
-    @app.agent(sumber, concurrency=1)
-    async def penduduk(stream: Any) -> None:
-        # Faust acks a batch's events only after this body has handled the whole batch (take_events), so every
-        # table write, dead letter and sink message of a batch is sent before its offsets can be committed.
+    async def proses_batch(events: list[Any]) -> None:
+        per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
+        changelog: dict[tuple[int, bytes], NilaiTabel] = {}
+        for event in events:
+            m = event.message
+            if not prosesor.siap(m.partition):
+                await kirim_snapshot(m.partition)
+            celah = penjaga.celah(m.partition, m.offset)
+            if celah is not None:
+                for terlewat in await penjaga.baca(m.partition, *celah):
+                    await tangani(terlewat, per_partisi, changelog)
+            ts_ms = int((m.timestamp or 0) * 1000)
+            await tangani(
+                PesanSumber(m.topic, m.partition, m.offset, m.key, m.value, ts_ms), per_partisi, changelog
+            )
+        # One changelog record per key and batch, produced directly (Faust's per-record send_soon buffer
+        # costs more than the processing); the consumer flushes the producer before it commits. Sent in
+        # order of the offset that wrote them, so whatever part of them a crash lets through, the recovered
+        # table holds every write up to its newest offset, and the offset guard re-reads all events after it.
+        for (partisi, kunci), nilai in sorted(changelog.items(), key=lambda kv: int(kv[1][1])):
+            await app.producer.send(
+                changelog_topik,
+                kunci,
+                json.dumps(nilai, separators=(",", ":")).encode(),
+                partisi,
+                None,
+                None,
+            )
+        for partisi, keputusan in per_partisi.items():
+            pesan = prosesor.kumpulkan(partisi, keputusan)
+            await app.producer.send(internal, None, pesan.ke_bytes(), partisi, None, None)
+
+    async def agen(stream: Any) -> None:
+        # Faust acks a batch's events only after this body has handled the whole batch (take_events), so
+        # every table write, dead letter and sink message of a batch is sent before its offsets can be
+        # committed.
         async for events in stream.take_events(settings.batch_maks, within=settings.batch_tunggu):
             async with sibuk:
-                per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
-                changelog: dict[tuple[int, bytes], list[Any]] = {}
-                for event in events:
-                    m = event.message
-                    if not prosesor.siap(m.partition):
-                        await kirim_snapshot(m.partition)
-                    celah = penjaga.celah(m.partition, m.offset)
-                    if celah is not None:
-                        for terlewat in await penjaga.baca(m.partition, *celah):
-                            await tangani(terlewat, per_partisi, changelog)
-                    ts_ms = int((m.timestamp or 0) * 1000)
-                    rekaman = PesanSumber(m.topic, m.partition, m.offset, m.key, m.value, ts_ms)
-                    await tangani(rekaman, per_partisi, changelog)
-                # One changelog record per key and batch, produced directly (Faust's per-record send_soon
-                # buffer costs more than the processing); the consumer flushes the producer before it commits.
-                # Sent in order of the offset that wrote them, so whatever part of them a crash lets through,
-                # the recovered table holds every write up to its newest offset, and the offset guard re-reads
-                # all events after it.
-                for (partisi, kunci), nilai in sorted(changelog.items(), key=lambda kv: int(kv[1][1])):
-                    await app.producer.send(
-                        changelog_topik,
-                        kunci,
-                        json.dumps(nilai, separators=(",", ":")).encode(),
-                        partisi,
-                        None,
-                        None,
-                    )
-                for partisi, keputusan in per_partisi.items():
-                    pesan = prosesor.kumpulkan(partisi, keputusan)
-                    await app.producer.send(internal, None, pesan.ke_bytes(), partisi, None, None)
+                await proses_batch(events)
 
-    @app.timer(1.0)  # type: ignore[untyped-decorator]  # faust decorators are untyped
+    app.agent(sumber, name=f"agen-{jenis.nama}", concurrency=1)(agen)
+
     async def segarkan() -> None:
-        """Build aggregates for newly assigned partitions, and rebuild all of them when the date changes."""
+        """Build aggregates for newly assigned partitions (also those that receive no events)."""
         recovery = app.tables.recovery  # type: ignore[attr-defined]  # not on the TableManagerT protocol
         if app.rebalancing or not recovery.completed.is_set():
             return
-        aktif = {
-            tp.partition for tp in app.assignor.assigned_actives() if tp.topic == sumber.get_topic_name()
-        }
+        aktif = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == topik_sumber}
         async with sibuk:
             lepas(set(prosesor.partisi) - aktif)
             for p in sorted(aktif):
                 if not prosesor.siap(p):
                     await kirim_snapshot(p)
 
-    @app.on_partitions_revoked.connect  # type: ignore[arg-type]  # mode's signal typing
-    async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:
-        lepas(tp.partition for tp in revoked if tp.topic == sumber.get_topic_name())
+    app.timer(1.0, name=f"segarkan-{jenis.nama}")(segarkan)
 
-    return app
+    async def dicabut(app: faust.App, revoked: Any, **kwargs: Any) -> None:
+        lepas(tp.partition for tp in revoked if tp.topic == topik_sumber)
+
+    app.on_partitions_revoked.connect(dicabut)  # type: ignore[arg-type]  # mode's signal typing

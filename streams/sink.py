@@ -12,12 +12,15 @@ import contextlib
 import datetime as dt
 import logging
 import signal
+from collections import defaultdict
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
 from satudata.settings import Settings
-from satudata.statistik import Grup
+from satudata.warehouse import versi as tabel_versi
 from satudata.warehouse.client import Gudang
+from streams.agregat import KunciHarian
 from streams.pesan import PesanStatistik, versi
 
 log = logging.getLogger(__name__)
@@ -29,11 +32,12 @@ AGREGAT_KOLOM = (
     "kode_kelurahan",
     "kode",
     "jenis_kelamin",
+    "tanggal_lahir",
+    "tanggal",
     "sumber_topik",
     "sumber_partisi",
     "jumlah",
     "versi",
-    "tanggal_acuan",
     "diperbarui",
 )
 LEDGER_KOLOM = (
@@ -47,7 +51,8 @@ LEDGER_KOLOM = (
     "ts_sumber",
     "ts_proses",
 )
-_Kunci = tuple[str, int, Grup]
+TANPA_LAHIR = dt.date(1900, 1, 1)
+_Kunci = tuple[str, int, KunciHarian]
 
 
 def _waktu(ms: int) -> dt.datetime:
@@ -60,7 +65,7 @@ def _lapor_berhenti(task: asyncio.Task[None]) -> None:
 
 
 class ClickHouseSink:
-    """Reads ``statistik-penduduk`` batches and writes ``penduduk_agregat`` and ``event_ledger``."""
+    """Reads the internal topic and writes ``agregat_harian``, the ``<jenis>_versi`` tables and ``event_ledger``."""
 
     def __init__(self, settings: Settings, gudang: Gudang, topic: str) -> None:
         self.settings = settings
@@ -122,34 +127,45 @@ class ClickHouseSink:
                 await asyncio.sleep(jeda)
                 jeda = min(jeda * 2, 30.0)
 
-    async def _grup_tersimpan(self, topik: str, partisi: int) -> set[Grup]:
+    async def _grup_lama(self, topik: str, partisi: int, generasi: int) -> set[KunciHarian]:
+        """Nonzero (group, day) values of a partition written by a generation older than ``generasi``."""
         rows = await self.gudang.query(
-            "SELECT kode_kelurahan, kategori, kode, jenis_kelamin FROM {db}.penduduk_agregat FINAL "
-            "WHERE sumber_topik = {t:String} AND sumber_partisi = {p:UInt16} AND jumlah != 0",
-            {"t": topik, "p": partisi},
+            "SELECT kode_kelurahan, kategori, kode, jenis_kelamin, toInt32(tanggal_lahir), toInt32(tanggal) "
+            "FROM {db}.agregat_harian FINAL WHERE sumber_topik = {t:String} AND sumber_partisi = {p:UInt16} "
+            "AND jumlah != 0 AND versi < {v:UInt64}",
+            {"t": topik, "p": partisi, "v": versi(generasi, 0)},
         )
-        return {(r[0], r[1], r[2], int(r[3])) for r in rows}
+        return {((r[0], r[1], r[2], int(r[3]), _ordinal(r[4])), _ordinal(r[5])) for r in rows}
 
     async def tulis(self, daftar: list[PesanStatistik]) -> None:
-        """Write one batch (messages in partition order): coalesce to the newest value per group, then insert."""
-        agregat: dict[_Kunci, tuple[int, int, dt.date]] = {}
+        """Write one batch (messages in partition order): coalesce to the newest value per (group, day), then
+        insert aggregates, record versions and the ledger."""
+        agregat: dict[_Kunci, tuple[int, int]] = {}
 
-        def pasang(kunci: _Kunci, v: int, n: int, acuan: dt.date) -> None:
+        def pasang(kunci: _Kunci, v: int, n: int) -> None:
             lama = agregat.get(kunci)
             if lama is None or v >= lama[0]:
-                agregat[kunci] = (v, n, acuan)
+                agregat[kunci] = (v, n)
 
+        sekarang = dt.datetime.now(dt.UTC)
         ledger: list[list[object]] = []
+        versi_baris: dict[str, list[list[Any]]] = defaultdict(list)
         for p in daftar:
             v = versi(p.generasi, p.offset)
-            if p.jenis == "s":
-                # A snapshot is complete: every other group of this partition is zero now.
-                lain = await self._grup_tersimpan(p.topik, p.partisi)
-                lain |= {k[2] for k in agregat if k[0] == p.topik and k[1] == p.partisi}
-                for g in lain - p.grup.keys():
-                    pasang((p.topik, p.partisi, g), v, 0, p.acuan)
+            if p.jenis == "S":
+                # The snapshot is complete: whatever an older generation left nonzero is zero now.
+                lama = await self._grup_lama(p.topik, p.partisi, p.generasi)
+                lama |= {k[2] for k in agregat if k[0] == p.topik and k[1] == p.partisi}
+                baru = versi(p.generasi, 0)
+                for g in lama:
+                    kunci = (p.topik, p.partisi, g)
+                    if kunci not in agregat or agregat[kunci][0] < baru:  # not written by this snapshot
+                        agregat[kunci] = (v, 0)
             for g, n in p.grup.items():
-                pasang((p.topik, p.partisi, g), v, n, p.acuan)
+                pasang((p.topik, p.partisi, g), v, n)
+            versi_baris[p.rekaman].extend(
+                tabel_versi.baris(p.rekaman, r, p.partisi, sekarang) for r in p.versi
+            )
             ledger.extend(
                 [
                     p.topik,
@@ -164,13 +180,37 @@ class ClickHouseSink:
                 ]
                 for c in p.ledger
             )
-        sekarang = dt.datetime.now(dt.UTC)
         rows = [
-            [g[1], g[0][:4], g[0][:6], g[0], g[2], g[3], t, part, n, v, acuan, sekarang]
-            for (t, part, g), (v, n, acuan) in agregat.items()
+            [
+                g[1],
+                g[0][:4],
+                g[0][:6],
+                g[0],
+                g[2],
+                g[3],
+                dt.date.fromordinal(g[4]) if g[4] else TANPA_LAHIR,
+                dt.date.fromordinal(tanggal),
+                t,
+                part,
+                n,
+                v,
+                sekarang,
+            ]
+            for (t, part, (g, tanggal)), (v, n) in agregat.items()
         ]
-        await self.gudang.insert("penduduk_agregat", rows, AGREGAT_KOLOM)
+        for jenis, baris in versi_baris.items():
+            await self.gudang.insert(tabel_versi.nama_tabel(jenis), baris, tabel_versi.kolom(jenis))
+        await self.gudang.insert("agregat_harian", rows, AGREGAT_KOLOM)
         await self.gudang.insert("event_ledger", ledger, LEDGER_KOLOM)
+
+
+def _ordinal(hari_sejak_1970: int) -> int:
+    """ClickHouse Date32 as days since 1970-01-01 → Python ordinal (0 for the "no birth date" marker)."""
+    tanggal = _EPOCH + dt.timedelta(days=hari_sejak_1970)
+    return 0 if tanggal == TANPA_LAHIR else tanggal.toordinal()
+
+
+_EPOCH = dt.date(1970, 1, 1)
 
 
 async def jalankan_sink(settings: Settings) -> None:

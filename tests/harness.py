@@ -46,8 +46,8 @@ class Hub:
 
     async def ledger_count(self) -> int:
         rows = await self.gudang.query(
-            "SELECT count() FROM {db}.event_ledger FINAL WHERE topik = {t:String}",
-            {"t": hub_topics(self.settings).penduduk.name},
+            "SELECT count() FROM {db}.event_ledger FINAL WHERE has({t:Array(String)}, topik)",
+            {"t": [t.name for t in hub_topics(self.settings).sumber.values()]},
         )
         return int(rows[0][0])
 

@@ -20,7 +20,7 @@ class HitunganIngest(BaseModel):
 
 
 class HitunganAliran(BaseModel):
-    topik: str
+    topik: list[str] = Field(description="Topik sumber yang dihitung (semua jenis rekaman).")
     masuk: int = Field(description="Pesan di topik sumber (semua produsen).")
     diterapkan: int = Field(description="Pesan yang sudah diproses worker dan tercatat di ClickHouse.")
     dead_letter: int = Field(description="Pesan yang dikirim ke topik dead-letter.")
@@ -35,11 +35,11 @@ class Hitungan(BaseModel):
 
 @router.get("/hitungan", response_model=Hitungan, summary="Hitungan pipeline (tidak ada data yang hilang)")
 async def hitungan(request: Request, settings: SettingsDep, gudang: GudangDep) -> Hitungan:
-    topik = hub_topics(settings).penduduk.name
+    topik = [t.name for t in hub_topics(settings).sumber.values()]
     reader: OffsetReader = request.app.state.offsets
-    masuk = await reader.jumlah_pesan(topik)
+    masuk = sum([await reader.jumlah_pesan(t) for t in topik])
     ledger = await gudang.query(
-        "SELECT hasil, alasan, count() FROM {db}.event_ledger FINAL WHERE topik = {t:String} "
+        "SELECT hasil, alasan, count() FROM {db}.event_ledger FINAL WHERE has({t:Array(String)}, topik) "
         "GROUP BY hasil, alasan",
         {"t": topik},
     )

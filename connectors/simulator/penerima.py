@@ -1,6 +1,8 @@
-"""Sinks for simulator records: the hub's ingest API (``POST /v1/penduduk/events``) or a Kafka publisher.
+"""Sinks for simulator records: the hub's ingest API (``POST /v1/<jenis>/events``) or Kafka publishers.
 
-Both send in batches, optionally paced to ``laju`` records per second, and return a :class:`HasilKirim`.
+Both send in batches, optionally paced to ``laju`` records per second, and return a :class:`HasilKirim`. A
+batch is split by record type (``"jenis"``; records without it are residents) keeping the order of the records
+within each type, so the versions of every key arrive in the order given.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ import asyncio
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
+
+from connectors.simulator.dasar import JENIS, jenis_rekaman
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,24 @@ class HasilKirim:
     diterima: int = 0
     ditolak: int = 0
     alasan_penolakan: Counter[str] = field(default_factory=Counter)
+    dikirim_per_jenis: Counter[str] = field(default_factory=Counter)
+    diterima_per_jenis: Counter[str] = field(default_factory=Counter)
+
+    def catat(self, jenis: str, dikirim: int, diterima: int) -> None:
+        self.dikirim += dikirim
+        self.diterima += diterima
+        self.ditolak += dikirim - diterima
+        self.dikirim_per_jenis[jenis] += dikirim
+        self.diterima_per_jenis[jenis] += diterima
+
+    def tambahkan(self, lain: HasilKirim) -> None:
+        """Add the counts of another result (e.g. of the next round of sending)."""
+        self.dikirim += lain.dikirim
+        self.diterima += lain.diterima
+        self.ditolak += lain.ditolak
+        self.alasan_penolakan += lain.alasan_penolakan
+        self.dikirim_per_jenis += lain.dikirim_per_jenis
+        self.diterima_per_jenis += lain.diterima_per_jenis
 
 
 class Publisher(Protocol):
@@ -46,6 +68,14 @@ def _per_batch(records: Iterable[dict[str, Any]], ukuran: int) -> Iterator[list[
     it = iter(records)
     while batch := list(itertools.islice(it, ukuran)):
         yield batch
+
+
+def per_jenis(batch: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The records of a batch by type, each list in the batch's order (types in order of first appearance)."""
+    hasil: dict[str, list[dict[str, Any]]] = {}
+    for rec in batch:
+        hasil.setdefault(jenis_rekaman(rec), []).append(rec)
+    return hasil
 
 
 class _Laju:
@@ -67,15 +97,17 @@ class _Laju:
                 await asyncio.sleep(jeda)
 
 
-def _baca_jawaban(jawaban: httpx.Response, batch: list[dict[str, Any]], hasil: HasilKirim) -> None:
+def _baca_jawaban(
+    jawaban: httpx.Response, jenis: str, batch: list[dict[str, Any]], hasil: HasilKirim
+) -> None:
     try:
         isi = jawaban.json()
         diterima, ditolak = int(isi["diterima"]), int(isi["ditolak"])
     except (ValueError, KeyError, TypeError) as exc:
         raise GagalKirim(f"jawaban hub tidak dapat dibaca: {jawaban.text[:200]!r}") from exc
-    hasil.dikirim += len(batch)
-    hasil.diterima += diterima
-    hasil.ditolak += ditolak
+    if diterima + ditolak != len(batch):
+        raise GagalKirim(f"hub menjawab {diterima} + {ditolak} untuk {len(batch)} record {jenis}")
+    hasil.catat(jenis, len(batch), diterima)
     for item in isi.get("hasil") or []:
         if isinstance(item, dict) and item.get("status") == "ditolak":
             hasil.alasan_penolakan.update(str(a) for a in item.get("alasan") or ["(tanpa alasan)"])
@@ -119,23 +151,28 @@ async def kirim_ke_api(
     percobaan: int = PERCOBAAN_MAKS,
     jeda_ulang: float = 0.5,
 ) -> HasilKirim:
-    """Post ``records`` to ``{api_url}/v1/penduduk/events`` in batches of ``batch`` (≤ 5,000).
+    """Post ``records`` to ``{api_url}/v1/{jenis}/events`` in batches of ``batch`` (≤ 5,000) records.
 
+    Each batch is split by ``jenis`` (one request per type present, the records of a type in their order).
     ``laju`` paces to that many records per second; ``progress(dikirim, diterima)`` is called after every
-    batch. A batch is retried on connection errors, HTTP 429 and 5xx (backoff ``jeda_ulang`` · 2ⁿ seconds, at
-    most ``percobaan`` tries); then, or on any other non-2xx answer, :class:`GagalKirim` is raised.
+    batch. A request is retried on connection errors, HTTP 429 and 5xx (backoff ``jeda_ulang`` · 2ⁿ seconds,
+    at most ``percobaan`` tries); then, on any other non-2xx answer or on an unknown ``jenis``,
+    :class:`GagalKirim` is raised.
     """
     if not 1 <= percobaan <= PERCOBAAN_MAKS:
         raise ValueError(f"percobaan harus 1–{PERCOBAAN_MAKS}")
-    url = api_url.rstrip("/") + "/v1/penduduk/events"
+    dasar = api_url.rstrip("/")
     hasil, pengatur = HasilKirim(), _Laju(laju)
     milik_sendiri = client is None
     http = client if client is not None else httpx.AsyncClient(timeout=httpx.Timeout(60.0))
     try:
         for potongan in _per_batch(records, batch):
             await pengatur.tunggu(hasil.dikirim)
-            jawaban = await _kirim_satu(http, url, potongan, percobaan, jeda_ulang)
-            _baca_jawaban(jawaban, potongan, hasil)
+            for jenis, bagian in per_jenis(potongan).items():
+                if jenis not in JENIS:
+                    raise GagalKirim(f"jenis record tidak dikenal: {jenis!r} (pilihan: {', '.join(JENIS)})")
+                jawaban = await _kirim_satu(http, f"{dasar}/v1/{jenis}/events", bagian, percobaan, jeda_ulang)
+                _baca_jawaban(jawaban, jenis, bagian, hasil)
             if progress is not None:
                 progress(hasil.dikirim, hasil.diterima)
     finally:
@@ -146,22 +183,31 @@ async def kirim_ke_api(
 
 async def kirim_ke_kafka(
     records: Iterable[dict[str, Any]],
-    publisher: Publisher,
+    publisher: Publisher | Mapping[str, Publisher],
     *,
     batch: int = 1000,
     laju: float | None = None,
     progress: Progres | None = None,
 ) -> HasilKirim:
-    """Hand ``records`` to ``publisher.publish`` in batches; records it does not accept count as rejected."""
+    """Hand ``records`` to publishers in batches; records a publisher does not accept count as rejected.
+
+    ``publisher`` is one publisher for every record, or one per ``jenis`` (e.g. a
+    :class:`connectors.kafka_publisher.RekamanPublisher` per type): each batch is then split by type, keeping
+    the order within each type; records of a type without a publisher are rejected.
+    """
     hasil, pengatur = HasilKirim(), _Laju(laju)
     for potongan in _per_batch(records, batch):
         await pengatur.tunggu(hasil.dikirim)
-        diterima = await publisher.publish(potongan)
-        hasil.dikirim += len(potongan)
-        hasil.diterima += diterima
-        if diterima < len(potongan):
-            hasil.ditolak += len(potongan) - diterima
-            hasil.alasan_penolakan["ditolak oleh publisher"] += len(potongan) - diterima
+        for jenis, bagian in per_jenis(potongan).items():
+            penerbit = publisher.get(jenis) if isinstance(publisher, Mapping) else publisher
+            if penerbit is None:
+                hasil.catat(jenis, len(bagian), 0)
+                hasil.alasan_penolakan[f"tidak ada publisher untuk jenis {jenis}"] += len(bagian)
+                continue
+            diterima = await penerbit.publish(bagian)
+            hasil.catat(jenis, len(bagian), diterima)
+            if diterima < len(bagian):
+                hasil.alasan_penolakan["ditolak oleh publisher"] += len(bagian) - diterima
         if progress is not None:
             progress(hasil.dikirim, hasil.diterima)
     return hasil

@@ -24,7 +24,7 @@ PELUANG_LAKI = {"527203": 0.525, "527205": 0.5}  # Asakota above 100, Mpunda mos
 PELUANG_KOSONG: dict[str, float] = {
     "sex": 0.002, "tanggallahir": 0.005, "agama_id": 0.01, "pendidikan_kk_id": 0.03, "pekerjaan_id": 0.03,
     "status_kawin": 0.02, "kk_level": 0.01, "warganegara_id": 0.005, "golongan_darah_id": 0.55,
-    "cacat_id": 0.03,
+    "cacat_id": 0.03, "pendidikan_sedang_id": 0.03, "sakit_menahun_id": 0.03, "id_asuransi": 0.03,
 }  # fmt: skip
 
 

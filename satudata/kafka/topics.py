@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from satudata.jenis import JENIS
 from satudata.settings import Settings
 
 FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
@@ -27,26 +28,37 @@ class TopicSpec:
 
 @dataclass(frozen=True, slots=True)
 class HubTopics:
-    """The hub's topics for one settings object (names carry ``settings.topic_prefix``)."""
+    """The hub's topics for one settings object (names carry ``settings.topic_prefix``).
 
-    penduduk: TopicSpec
+    ``sumber`` has the source topic (the event log) of every record type, keyed by its ``jenis`` name.
+    """
+
+    sumber: dict[str, TopicSpec]
     dlq: TopicSpec
     statistik_penduduk: TopicSpec
     schemas: TopicSpec
 
+    @property
+    def penduduk(self) -> TopicSpec:
+        return self.sumber["penduduk"]
+
     def all(self) -> list[TopicSpec]:
-        return [self.penduduk, self.dlq, self.statistik_penduduk, self.schemas]
+        return [*self.sumber.values(), self.dlq, self.statistik_penduduk, self.schemas]
 
 
 def hub_topics(settings: Settings) -> HubTopics:
     n = settings.topic_partitions
     return HubTopics(
-        penduduk=TopicSpec(
-            settings.topic("penduduk.v1"),
-            n,
-            dict(FOREVER),
-            "Resident changes (Avro, Confluent framing); key '<kode_kelurahan>:<record_id>'. The event log.",
-        ),
+        sumber={
+            nama: TopicSpec(
+                settings.topic(jenis.topik),
+                n,
+                dict(FOREVER),
+                f"Changes of OpenSID {jenis.tabel} (Avro {jenis.schema_name}, Confluent framing); "
+                "key '<kode_kelurahan>:<record_id>'. The event log.",
+            )
+            for nama, jenis in JENIS.items()
+        },
         dlq=TopicSpec(
             settings.topic("dlq.v1"),
             1,

@@ -17,7 +17,9 @@ from typing import Any
 
 import clickhouse_connect
 
+from satudata.citra import CITRA
 from satudata.settings import Settings
+from satudata.warehouse import versi
 
 SQL_DIR = Path(__file__).parent / "sql"
 _DB_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -63,6 +65,9 @@ def migrate(client: Any, database: str) -> list[str]:
             client.command(stmt.replace("{db}", database))
         client.insert(f"{database}.schema_migrations", [[num, name]], column_names=["versi", "nama"])
         applied.append(name)
+    for jenis in CITRA:  # generated from the image column lists; idempotent, so run every time
+        for stmt in versi.ddl(jenis, database):
+            client.command(stmt)
     return applied
 
 

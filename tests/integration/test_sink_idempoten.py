@@ -9,22 +9,23 @@ from pathlib import Path
 import pytest
 
 from satudata.settings import Settings
-from satudata.statistik import Grup
 from satudata.warehouse.client import Gudang
+from streams.agregat import KunciHarian
 from streams.pesan import APPLIED, DEAD_LETTERED, CatatanEvent, PesanStatistik, versi
 from streams.sink import ClickHouseSink
 
 pytestmark = pytest.mark.integration
 
 TOPIK = "uji.penduduk.v1"
-ACUAN = dt.date(2026, 7, 1)
+HARI = dt.date(2026, 7, 1).toordinal()
 GEN = 1  # the aggregate generation of the batches below, unless a test says otherwise
 TS_MS = 1_782_867_600_000  # 2026-07-01 01:00 UTC
-ISLAM_L: Grup = ("5272011001", "agama", "1", 1)
-ISLAM_P: Grup = ("5272011001", "agama", "1", 2)
-KRISTEN_L: Grup = ("5272011001", "agama", "2", 1)
-BELUM_P: Grup = ("5272041005", "agama", "", 2)
-Baris = dict[tuple[int, Grup], tuple[int, int]]  # (partition, group) → (jumlah, versi)
+ISLAM_L: KunciHarian = (("5272011001", "agama", "1", 1, 0), HARI)
+ISLAM_P: KunciHarian = (("5272011001", "agama", "1", 2, 0), HARI)
+KRISTEN_L: KunciHarian = (("5272011001", "agama", "2", 1, 0), HARI)
+BELUM_P: KunciHarian = (("5272041005", "agama", "", 2, 0), HARI)
+LAHIR_L: KunciHarian = (("5272011001", "umur", "1", 1, dt.date(1950, 2, 28).toordinal()), HARI + 3)
+Baris = dict[tuple[int, KunciHarian], tuple[int, int]]  # (partition, (group, day)) → (jumlah, versi)
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def gudang(chdb_path: Path, unique: str, tmp_path: Path) -> Gudang:
         data_dir=tmp_path, clickhouse_dsn=f"chdb://{chdb_path}", clickhouse_database=f"t_{unique}"
     )
     gudang = Gudang(settings)
-    assert gudang.migrate() == ["0001_penduduk"]
+    assert "0003_agregat_harian" in gudang.migrate()
     assert gudang.migrate() == []  # applied once
     return gudang
 
@@ -51,37 +52,44 @@ def catatan(offset: int, hasil: str = APPLIED, alasan: str = "", berubah: bool =
 def batch(
     partisi: int,
     offset: int,
-    grup: dict[Grup, int],
+    grup: dict[KunciHarian, int],
     ledger: list[CatatanEvent] | None = None,
     generasi: int = GEN,
 ) -> PesanStatistik:
     return PesanStatistik(
-        "b", TOPIK, partisi, offset, ACUAN, generasi, dict(grup), ledger or [catatan(offset)]
+        "b", "penduduk", TOPIK, partisi, offset, generasi, dict(grup), [], ledger or [catatan(offset)]
     )
 
 
 def snapshot(
-    partisi: int, offset: int, grup: dict[Grup, int], acuan: dt.date = ACUAN, generasi: int = GEN
-) -> PesanStatistik:
-    return PesanStatistik("s", TOPIK, partisi, offset, acuan, generasi, dict(grup))
+    partisi: int, offset: int, grup: dict[KunciHarian, int], generasi: int = GEN
+) -> list[PesanStatistik]:
+    """A whole snapshot: its chunks (here one) and the end marker."""
+    return [
+        PesanStatistik("s", "penduduk", TOPIK, partisi, offset, generasi, dict(grup)),
+        PesanStatistik("S", "penduduk", TOPIK, partisi, offset, generasi),
+    ]
 
 
 def agregat(gudang: Gudang) -> Baris:
     rows = gudang.query_sync(
         "SELECT sumber_partisi, kode_kelurahan, kategori, kode, jenis_kelamin, jumlah, versi, kode_kecamatan, "
-        "kode_kota, tanggal_acuan FROM {db}.penduduk_agregat FINAL WHERE sumber_topik = {t:String}",
+        "kode_kota, tanggal_lahir, tanggal FROM {db}.agregat_harian FINAL WHERE sumber_topik = {t:String}",
         {"t": TOPIK},
     )
+    out: Baris = {}
     for r in rows:
         assert (r[7], r[8]) == (r[1][:6], r[1][:4])
-        assert r[9] >= ACUAN
-    return {(int(r[0]), (r[1], r[2], r[3], int(r[4]))): (int(r[5]), int(r[6])) for r in rows}
+        lahir = 0 if r[9] == dt.date(1900, 1, 1) else r[9].toordinal()
+        out[(int(r[0]), ((r[1], r[2], r[3], int(r[4]), lahir), r[10].toordinal()))] = (int(r[5]), int(r[6]))
+    return out
 
 
-def total(gudang: Gudang, grup: Grup) -> int:
+def total(gudang: Gudang, kunci: KunciHarian) -> int:
     """What the statistics API reads: the sum over source partitions of the newest values."""
+    grup = kunci[0]
     rows = gudang.query_sync(
-        "SELECT toInt64(sum(jumlah)) FROM {db}.penduduk_agregat FINAL WHERE kode_kelurahan = {kel:String} "
+        "SELECT toInt64(sum(jumlah)) FROM {db}.agregat_harian FINAL WHERE kode_kelurahan = {kel:String} "
         "AND kategori = {k:String} AND kode = {kode:String} AND jenis_kelamin = {jk:UInt8}",
         {"kel": grup[0], "k": grup[1], "kode": grup[2], "jk": grup[3]},
     )
@@ -148,41 +156,53 @@ async def test_within_one_call_the_newest_value_of_a_group_wins(sink: ClickHouse
     assert total(gudang, ISLAM_L) == 11
 
 
-async def test_a_snapshot_zeroes_missing_groups_of_its_partition_only(
+async def test_a_snapshot_of_a_new_generation_zeroes_what_it_no_longer_holds_in_its_partition_only(
     sink: ClickHouseSink, gudang: Gudang
 ) -> None:
-    await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3, BELUM_P: 1})])
+    await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3, BELUM_P: 1, LAHIR_L: 1})])
     await sink.tulis([batch(1, 12, {ISLAM_L: 4, ISLAM_P: 2})])
-    await sink.tulis([snapshot(0, 15, {ISLAM_L: 6})])
-    v15 = versi(GEN, 15)
+    await sink.tulis(snapshot(0, 15, {ISLAM_L: 6}, generasi=GEN + 1))
+    v15 = versi(GEN + 1, 15)
     assert agregat(gudang) == {
         (0, ISLAM_L): (6, v15),
         (0, ISLAM_P): (0, v15),
         (0, BELUM_P): (0, v15),
+        (0, LAHIR_L): (0, v15),
         (1, ISLAM_L): (4, versi(GEN, 12)),
         (1, ISLAM_P): (2, versi(GEN, 12)),
     }
     assert (total(gudang, ISLAM_L), total(gudang, ISLAM_P), total(gudang, BELUM_P)) == (10, 2, 0)
     assert [e[:2] for e in ledger(gudang)] == [(0, 10), (1, 12)]  # snapshots carry no ledger
 
-    await sink.tulis([snapshot(0, 15, {ISLAM_L: 6})])  # a redelivered snapshot changes nothing
+    await sink.tulis(snapshot(0, 15, {ISLAM_L: 6}, generasi=GEN + 1))  # redelivered: changes nothing
     assert total(gudang, ISLAM_L) == 10 and total(gudang, ISLAM_P) == 2
 
 
-async def test_an_older_snapshot_does_not_zero_newer_values(sink: ClickHouseSink, gudang: Gudang) -> None:
-    await sink.tulis([batch(0, 10, {ISLAM_L: 5, ISLAM_P: 3})])
-    await sink.tulis([snapshot(0, 4, {ISLAM_L: 2})])
-    assert agregat(gudang) == {(0, ISLAM_L): (5, versi(GEN, 10)), (0, ISLAM_P): (3, versi(GEN, 10))}
-
-
-async def test_a_snapshot_zeroes_groups_written_earlier_in_the_same_call(
+async def test_a_snapshot_chunk_written_in_another_call_than_its_end_marker(
     sink: ClickHouseSink, gudang: Gudang
 ) -> None:
-    await sink.tulis([batch(2, 3, {KRISTEN_L: 1}), snapshot(2, 4, {ISLAM_P: 2}), batch(2, 5, {ISLAM_L: 1})])
+    await sink.tulis([batch(2, 3, {KRISTEN_L: 1, ISLAM_L: 1})])
+    potongan, akhir = snapshot(2, 4, {ISLAM_P: 2}, generasi=GEN + 1)
+    await sink.tulis([potongan])
+    await sink.tulis([akhir, batch(2, 5, {ISLAM_L: 3}, generasi=GEN + 1)])
     assert agregat(gudang) == {
-        (2, KRISTEN_L): (0, versi(GEN, 4)),
-        (2, ISLAM_P): (2, versi(GEN, 4)),
-        (2, ISLAM_L): (1, versi(GEN, 5)),
+        (2, KRISTEN_L): (0, versi(GEN + 1, 4)),
+        (2, ISLAM_P): (2, versi(GEN + 1, 4)),
+        (2, ISLAM_L): (3, versi(GEN + 1, 5)),
+    }
+
+
+async def test_a_snapshot_zeroes_older_generation_groups_written_earlier_in_the_same_call(
+    sink: ClickHouseSink, gudang: Gudang
+) -> None:
+    await sink.tulis(
+        [batch(2, 3, {KRISTEN_L: 1}), *snapshot(2, 4, {ISLAM_P: 2}, generasi=GEN + 1),
+         batch(2, 5, {ISLAM_L: 1}, generasi=GEN + 1)]
+    )  # fmt: skip
+    assert agregat(gudang) == {
+        (2, KRISTEN_L): (0, versi(GEN + 1, 4)),
+        (2, ISLAM_P): (2, versi(GEN + 1, 4)),
+        (2, ISLAM_L): (1, versi(GEN + 1, 5)),
     }
 
 
@@ -192,7 +212,7 @@ async def test_a_newer_generation_wins_over_higher_offsets_of_an_older_one(
     """After a crash the rebuilt snapshot (new generation) may reflect fewer offsets than values the dead
     worker already wrote; it still supersedes all of them, and late values of the old generation lose."""
     await sink.tulis([batch(0, 900, {ISLAM_L: 5, KRISTEN_L: 1})])
-    await sink.tulis([snapshot(0, 10, {ISLAM_L: 4}, generasi=GEN + 1)])
+    await sink.tulis(snapshot(0, 10, {ISLAM_L: 4}, generasi=GEN + 1))
     await sink.tulis([batch(0, 950, {ISLAM_L: 7})])  # delayed value of the old generation
     assert agregat(gudang) == {
         (0, ISLAM_L): (4, versi(GEN + 1, 10)),
@@ -202,12 +222,34 @@ async def test_a_newer_generation_wins_over_higher_offsets_of_an_older_one(
     assert total(gudang, KRISTEN_L) == 2 and total(gudang, ISLAM_L) == 4
 
 
-async def test_a_new_reference_date_arrives_with_a_new_generation(
-    sink: ClickHouseSink, gudang: Gudang
-) -> None:
-    besok = ACUAN + dt.timedelta(days=1)
-    await sink.tulis([batch(0, 900, {ISLAM_L: 5})])
-    await sink.tulis([snapshot(0, 900, {ISLAM_L: 4}, acuan=besok, generasi=GEN + 1)])
-    assert gudang.query_sync(
-        "SELECT max(tanggal_acuan) FROM {db}.penduduk_agregat FINAL WHERE jumlah != 0"
-    ) == [(besok,)]
+async def test_version_rows_are_pseudonymised_and_idempotent(sink: ClickHouseSink, gudang: Gudang) -> None:
+    from satudata.citra import Pseudonim, padat
+
+    citra = padat(
+        "penduduk",
+        {"nik": "5272014101900001", "nama": "SITI", "no_kk": "5272010101200001", "sex": 2, "status_dasar": 1,
+         "tanggallahir": dt.date(1990, 1, 1), "akta_lahir": "AL-1", "suku": " mbojo "},
+        Pseudonim(b"kunci"),
+    )  # fmt: skip
+    pesan = batch(0, 7, {ISLAM_P: 1})
+    pesan.versi = [
+        ["5272011001", 42, 7, HARI, HARI + 1, 3, citra],
+        ["5272011001", 43, 8, HARI, HARI, 1, None],
+    ]
+    await sink.tulis([pesan])
+    await sink.tulis([pesan])
+    rows = gudang.query_sync(
+        "SELECT id, sumber_offset, berlaku, dilaporkan, versi_sumber, dihapus, nik_hmac, akta_lahir, suku, "
+        "kode_kecamatan FROM {db}.penduduk_versi FINAL ORDER BY id"
+    )
+    assert [r[:6] for r in rows] == [
+        (42, 7, dt.date(2026, 7, 1), dt.date(2026, 7, 2), 3, 0),
+        (43, 8, dt.date(2026, 7, 1), dt.date(2026, 7, 1), 1, 1),
+    ]
+    nik_hmac = rows[0][6]
+    assert len(nik_hmac) == 32 and "5272014101900001" not in nik_hmac
+    assert rows[0][7:] == (1, "MBOJO", "527201")
+    columns = {
+        r[0] for r in gudang.query_sync("SELECT name FROM system.columns WHERE table = 'penduduk_versi'")
+    }
+    assert not columns & {"nik", "nama", "no_kk", "alamat_sekarang", "tempatlahir"}

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.registry.compatibility import CompatibilityLevel, check_compatibility
 from satudata.avro import (
     SCHEMA_ROOT,
     SchemaCatalog,
@@ -26,12 +27,25 @@ from satudata.avro import (
 )
 from satudata.penduduk import SCHEMA_NAME
 
-NAMES = [
+PENDUDUK_NAMES = [
     "satudata.simatik.Operation",
     "satudata.simatik.Penduduk",
     "satudata.simatik.PerubahanPenduduk",
     "satudata.simatik.Source",
 ]
+IMAGES = [
+    "Keluarga",
+    "Penduduk",
+    "Peristiwa",
+    "PeristiwaKeluarga",
+    "PesertaBantuan",
+    "ProgramBantuan",
+    "Surat",
+]
+NAMES = sorted(
+    [f"satudata.simatik.{n}" for n in ("Operation", "Source", *IMAGES)]
+    + [f"satudata.simatik.Perubahan{n}" for n in IMAGES]
+)
 
 
 def definitions(node: Any) -> list[str]:
@@ -105,7 +119,7 @@ def test_references_between_files_are_inlined_once_then_named() -> None:
     assert fields["before"][0] == "null" and fields["before"][1]["name"] == "Penduduk"
     assert fields["after"] == ["null", "satudata.simatik.Penduduk"]
     assert fields["source"]["name"] == "Source"
-    assert sorted(definitions(schema)) == NAMES
+    assert sorted(definitions(schema)) == PENDUDUK_NAMES
     raw = json.loads(
         (SCHEMA_ROOT / "satudata" / "simatik" / "PerubahanPenduduk.avsc").read_text(encoding="utf-8")
     )
@@ -210,6 +224,18 @@ def envelope() -> dict[str, Any]:
             "golongan_darah_id": None,
             "cacat_id": 7,
             "status_dasar": 1,
+            "pendidikan_sedang_id": 18,
+            "status": 1,
+            "sakit_menahun_id": 14,
+            "cara_kb_id": 2,
+            "hamil": 2,
+            "id_asuransi": 2,
+            "bpjs_ketenagakerjaan": None,
+            "akta_lahir": "5272-LU-01011990-0001",
+            "akta_perkawinan": None,
+            "ktp_el": 2,
+            "status_rekam": 8,
+            "suku": "MBOJO",
         },
         "source": {
             "system": "SIMATIK",
@@ -219,6 +245,7 @@ def envelope() -> dict[str, Any]:
             "ts_ms": dt.datetime(2026, 7, 1, 9, 15, 0, 123000, tzinfo=wita),
         },
         "ingest_ts_ms": dt.datetime(2026, 7, 1, 1, 15, 1, 500000, tzinfo=dt.UTC),
+        "berlaku": dt.date(2026, 6, 30),
     }
 
 
@@ -262,3 +289,65 @@ def test_parse_accepts_json_text() -> None:
     parsed = parse(json.dumps(catalog().schema("satudata.simatik.Source")))
     source = envelope()["source"]
     assert decode_body(encode_body(parsed, source), parsed) == source
+
+
+# -- schema evolution: the resident envelope stays BACKWARD compatible with the first slice --
+
+SKEMA_LAMA = Path(__file__).parent / "data" / "PerubahanPenduduk-1089420.json"  # catalogue output at 1089420
+
+
+PENDUDUK_V1: list[dict[str, Any]] = json.loads(SKEMA_LAMA.read_text(encoding="utf-8"))["fields"][2]["type"][
+    1
+]["fields"]
+
+
+def test_resident_envelope_is_backward_compatible_with_the_first_registered_version() -> None:
+    lama = SKEMA_LAMA.read_text(encoding="utf-8")
+    baru = json.dumps(catalog().schema(SCHEMA_NAME))
+    assert check_compatibility(CompatibilityLevel.BACKWARD, baru, [lama]).is_compatible
+    # Only optional fields were added, so old readers can read new data too.
+    assert check_compatibility(CompatibilityLevel.FULL, baru, [lama]).is_compatible
+    # The checker is not vacuous: dropping a default breaks it.
+    rusak = catalog().schema(SCHEMA_NAME)
+    rusak["fields"] = [{k: v for k, v in f.items() if k != "default"} for f in rusak["fields"]]
+    assert not check_compatibility(CompatibilityLevel.BACKWARD, json.dumps(rusak), [lama]).is_compatible
+
+
+def test_data_of_the_first_version_reads_with_the_new_schema() -> None:
+    lama = parse(SKEMA_LAMA.read_text(encoding="utf-8"))
+    env = envelope()
+    env_lama = {k: v for k, v in env.items() if k != "berlaku"}
+    env_lama["after"] = {k: v for k, v in env["after"].items() if k in {f["name"] for f in PENDUDUK_V1}}
+    decoded = decode_body(encode_body(lama, env_lama), lama, catalog().parsed(SCHEMA_NAME))
+    assert decoded["berlaku"] is None
+    assert decoded["after"]["suku"] is None and decoded["after"]["hamil"] is None
+    assert decoded["after"]["nama"] == "SITI AMINAH"
+
+
+@pytest.mark.parametrize("image", IMAGES)
+def test_every_envelope_has_the_same_shape_and_an_optional_berlaku(image: str) -> None:
+    schema = catalog().schema(f"satudata.simatik.Perubahan{image}")
+    fields = {f["name"]: f for f in schema["fields"]}
+    assert list(fields) == ["event_id", "op", "before", "after", "source", "ingest_ts_ms", "berlaku"]
+    assert fields["berlaku"]["type"] == ["null", {"type": "int", "logicalType": "date"}]
+    assert fields["berlaku"]["default"] is None
+    assert fields["after"]["type"] == ["null", f"satudata.simatik.{image}"]
+    gambar = catalog().schema(f"satudata.simatik.{image}")
+    assert [f["name"] for f in gambar["fields"]][:1] == ["id"]
+    assert "kode_kelurahan" in {f["name"] for f in gambar["fields"]}
+
+
+def test_personal_and_health_fields_of_residents_are_marked_pii() -> None:
+    fields = {f["name"]: f for f in catalog().schema("satudata.simatik.Penduduk")["fields"]}
+    for name in (
+        "bpjs_ketenagakerjaan",
+        "akta_lahir",
+        "akta_perkawinan",
+        "sakit_menahun_id",
+        "cara_kb_id",
+        "hamil",
+    ):
+        assert fields[name].get("pii") is True, name
+        assert fields[name]["type"][0] == "null" and fields[name]["default"] is None
+    for name in ("pendidikan_sedang_id", "status", "id_asuransi", "ktp_el", "status_rekam", "suku"):
+        assert "pii" not in fields[name], name

@@ -161,6 +161,13 @@ def _surat(kel: str, c: Mapping[str, Any]) -> Kontribusi:
     return Kontribusi(fakta=(((kel, "surat", kode, 0, 0), _ord(c["tanggal"])),))
 
 
+def _bertanggal(k: Kontribusi) -> Kontribusi:
+    """Drop facts without a date (an event whose tgl_peristiwa was not filled in counts in no month)."""
+    if all(t for _, t in k.fakta):
+        return k
+    return Kontribusi(k.stok, k.stok_lapor, tuple(f for f in k.fakta if f[1]))
+
+
 KONTRIBUSI: dict[str, Callable[[str, Mapping[str, Any]], Kontribusi]] = {
     "penduduk": _penduduk,
     "keluarga": _keluarga,
@@ -176,4 +183,4 @@ def kontribusi(jenis: str, kode_kelurahan: str, citra: Mapping[str, Any] | None)
     """Contributions of one version's image (``None``: a deleted record contributes nothing)."""
     if citra is None:
         return KOSONG
-    return KONTRIBUSI[jenis](kode_kelurahan, citra)
+    return _bertanggal(KONTRIBUSI[jenis](kode_kelurahan, citra))

@@ -195,9 +195,6 @@ def test_the_report_equals_the_recount_and_months_chain(
             assert lapor["akhir"]["kk_jumlah"] >= 0 and lapor["akhir"]["jumlah"] >= 0
 
 
-@pytest.mark.xfail(
-    reason="a vital event without tgl_peristiwa becomes a fact on day 0, which sink cannot write"
-)
 def test_an_event_without_a_date_contributes_no_undated_fact() -> None:
     a = Aliran("peristiwa")
     a.kirim(KELURAHAN[0], 1, 1, dt.date(2026, 1, 5), {"id_pend": 1, "kode_peristiwa": 2, "jenis_kelamin": 1})

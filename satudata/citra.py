@@ -58,7 +58,7 @@ def _ada(nama: str) -> Ambil:
 def _teks_besar(nama: str) -> Ambil:
     def ambil(c: Mapping[str, Any], _p: Pseudonim) -> str | None:
         v = c.get(nama)
-        return " ".join(str(v).upper().split()) or None if v is not None else None
+        return (" ".join(str(v).upper().split()) or None) if v is not None else None
 
     return ambil
 

@@ -66,7 +66,7 @@ def rentang_bulan(tahun: int, bulan: int) -> tuple[dt.date, dt.date]:
 def kategori_laporan(basis: Basis) -> dict[str, str]:
     akhiran = LAPOR if basis == "lapor" else ""
     return {
-        "penduduk": "warga-negara" + LAPOR if basis == "lapor" else "warga-negara",
+        "penduduk": "warga-negara" + akhiran,
         "keluarga": "keluarga" + akhiran,
         "peristiwa": "peristiwa" + akhiran,
         "peristiwa-keluarga": "peristiwa-keluarga" + akhiran,

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     batch_maks: int = Field(default=2000, description="Most events the worker handles in one batch.")
     batch_tunggu: float = Field(default=0.1, description="Longest wait of the worker to fill a batch (s).")
     tanggal_acuan: dt.date | None = Field(
-        default=None, description="Reference date for ages; empty = today in Asia/Makassar (WITA)."
+        default=None, description="Default date statistics are asked for (ages too); empty = today in WITA."
     )
     pseudonym_key: SecretStr = Field(
         default=SecretStr("ganti-kunci-ini-di-produksi"), description="HMAC key for pseudonyms."

@@ -89,7 +89,7 @@ class AgregatPartisi:
         total: Counter[KunciHarian] = Counter()
         for key, nilai in rekaman:
             agr.offset_terakhir = max(agr.offset_terakhir, int(nilai[1]))
-            total.update(kontribusi_riwayat(jenis, kel_dari_kunci(key), nilai[3]))
+            total.update(kontribusi_riwayat(jenis, pisah_kunci(key)[0], nilai[3]))
         agr.jumlah = {k: n for k, n in total.items() if n}
         return agr
 
@@ -103,5 +103,7 @@ class AgregatPartisi:
         return berubah
 
 
-def kel_dari_kunci(key: bytes) -> str:
-    return key.split(b":", 1)[0].decode()
+def pisah_kunci(key: bytes) -> tuple[str, int]:
+    """A table key ``b"5272011001:123"`` → (kode_kelurahan, record id)."""
+    kel, rid = key.split(b":", 1)
+    return kel.decode(), int(rid)

@@ -17,11 +17,11 @@ import faust
 
 from satudata.citra import Pseudonim
 from satudata.jenis import JENIS, JenisRekaman
-from satudata.kafka.topics import hub_topics
+from satudata.kafka.topics import HubTopics, hub_topics
 from satudata.serde import AvroSerde
 from satudata.settings import Settings
 from satudata.wilayah import referensi_kota_bima
-from streams.agregat import NilaiTabel, kel_dari_kunci
+from streams.agregat import NilaiTabel, pisah_kunci
 from streams.celah import PenjagaUrutan, PesanSumber
 from streams.pesan import PesanStatistik
 from streams.prosesor import Keputusan, ProsesorRekaman, baris_versi
@@ -43,11 +43,7 @@ def potong_snapshot(
     agr = prosesor.bangun(partisi, rekaman, generasi)
     nama, topik, o = prosesor.jenis.nama, prosesor.topik, agr.offset_terakhir
     grup = list(agr.jumlah.items())
-    versi = [
-        baris_versi(kel_dari_kunci(key), int(key.split(b":", 1)[1]), entri)
-        for key, nilai in rekaman
-        for entri in nilai[3]
-    ]
+    versi = [baris_versi(*pisah_kunci(key), entri) for key, nilai in rekaman for entri in nilai[3]]
     for i in range(0, max(len(grup), len(versi)), POTONGAN):
         yield PesanStatistik(
             "s", nama, topik, partisi, o, generasi, dict(grup[i : i + POTONGAN]), versi[i : i + POTONGAN]
@@ -79,22 +75,21 @@ def create_app(settings: Settings) -> faust.App:
     app.prosesor = {}  # type: ignore[attr-defined]  # jenis → ProsesorRekaman, for the live view and tests
     app.penjaga = {}  # type: ignore[attr-defined]  # jenis → PenjagaUrutan
     for jenis in JENIS.values():
-        _pasang_agen(app, settings, jenis, topics.sumber[jenis.nama].name, serde, pseudonim, ref)
+        _pasang_agen(app, settings, topics, jenis, serde, pseudonim, ref)
     return app
 
 
 def _pasang_agen(
     app: faust.App,
     settings: Settings,
+    topics: HubTopics,
     jenis: JenisRekaman,
-    topik_sumber: str,
     serde: AvroSerde,
     pseudonim: Pseudonim,
     ref: Any,
 ) -> None:
     """The agent, table, guard and timer of one record type."""
-    topics = hub_topics(settings)
-    partitions = topics.sumber[jenis.nama].partitions
+    topik_sumber, partitions = topics.sumber[jenis.nama].name, topics.sumber[jenis.nama].partitions
     sumber = app.topic(topik_sumber, key_serializer="raw", value_serializer="raw", partitions=partitions)
     tabel = app.Table(
         nama_tabel(jenis),

@@ -204,13 +204,13 @@ class ClickHouseSink:
         await self.gudang.insert("event_ledger", ledger, LEDGER_KOLOM)
 
 
+_EPOCH = dt.date(1970, 1, 1)
+
+
 def _ordinal(hari_sejak_1970: int) -> int:
     """ClickHouse Date32 as days since 1970-01-01 → Python ordinal (0 for the "no birth date" marker)."""
     tanggal = _EPOCH + dt.timedelta(days=hari_sejak_1970)
     return 0 if tanggal == TANPA_LAHIR else tanggal.toordinal()
-
-
-_EPOCH = dt.date(1970, 1, 1)
 
 
 async def jalankan_sink(settings: Settings) -> None:

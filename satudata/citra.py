@@ -63,6 +63,16 @@ def _teks_besar(nama: str) -> Ambil:
     return ambil
 
 
+LAHIR_TIDAK_DIKETAHUI = dt.date(1900, 1, 1)
+
+
+def _lahir(c: Mapping[str, Any], _p: Pseudonim) -> Any:
+    """A birth date of 1 January 1900 or earlier is a placeholder for "unknown" (no one alive was born
+    then), so it counts as BELUM MENGISI; it is also the aggregates' marker for "no birth date"."""
+    v = c.get("tanggallahir")
+    return None if isinstance(v, dt.date) and v <= LAHIR_TIDAK_DIKETAHUI else v
+
+
 def _hmac(nama: str, jenis: str) -> Ambil:
     return lambda c, p: p(jenis, c.get(nama))
 
@@ -93,7 +103,7 @@ CITRA: dict[str, tuple[Kolom, ...]] = {
         *_WILAYAH,
         _kode("status_dasar"),
         _kode("sex"),
-        _tgl("tanggallahir"),
+        Kolom("tanggallahir", "Nullable(Date32)", _lahir, tanggal=True),
         _kode("agama_id"),
         _kode("pendidikan_kk_id"),
         _kode("pendidikan_sedang_id"),

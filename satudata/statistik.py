@@ -120,7 +120,7 @@ def sql_kategori(kat: Kategori, kolom_wilayah: str) -> str:
         return f"SELECT {band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) GROUP BY b, jenis_kelamin"
     if kat.bentuk == "akta":
         assert kat.rentang is not None
-        band = f"if(kode = '1', {sql_rentang(kat.rentang, umur)}, '')"
+        band = f"if(kode = '1' AND tanggal_lahir > {_TANPA_LAHIR}, {sql_rentang(kat.rentang, umur)}, '')"
         return f"SELECT {band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) GROUP BY b, jenis_kelamin"
     # ktp: kode "status_rekam|pernah_kawin|ktp_el"; counted among those obliged to hold one at ``per`` (aged
     # 17 or more, or ever married), KIA holders (ktp_el 3) excluded, as OpenSID's statistic 18.

@@ -65,6 +65,12 @@ def _tanggal(v: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(v))
 
 
+def _lahir(v: Any) -> dt.date | None:
+    """Birth dates on or before 1 January 1900 are OpenSID placeholders for "unknown"."""
+    lahir = _tanggal(v)
+    return None if lahir is None or lahir <= dt.date(1900, 1, 1) else lahir
+
+
 def umur(lahir: dt.date | None, per: dt.date) -> int | None:
     """Whole years on ``per``; None when unknown or not yet born."""
     if lahir is None or lahir > per:
@@ -107,7 +113,7 @@ def ada(v: Any) -> str:
 def _penduduk(c: Citra, per: dt.date) -> Iterator[tuple[str, str]]:
     if c.get("status_dasar") != 1:
         return
-    lahir = _tanggal(c.get("tanggallahir"))
+    lahir = _lahir(c.get("tanggallahir"))
     for slug, nama_set in UMUR.items():
         yield slug, band(nama_set, lahir, per)
     for slug, (kolom, nama_daftar) in KODE_PENDUDUK.items():

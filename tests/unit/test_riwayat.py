@@ -123,7 +123,7 @@ def evaluasi(
             out[("" if kode == "" else _band(kat.rentang, lahir, per), jk)] += n
         elif kat.bentuk == "akta":
             assert kat.rentang is not None
-            out[(_band(kat.rentang, lahir, per) if kode == "1" else "", jk)] += n
+            out[(_band(kat.rentang, lahir, per) if kode == "1" and lahir else "", jk)] += n
         else:
             rekam, kawin, el = kode.split("|")
             tgl = dt.date.fromordinal(lahir) if lahir else TANPA_LAHIR

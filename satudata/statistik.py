@@ -103,32 +103,35 @@ def _filter(kolom_wilayah: str) -> str:
     )
 
 
-def sql_kategori(kat: Kategori, kolom_wilayah: str) -> str:
+def sql_kategori(kat: Kategori, kolom_wilayah: str, *, per_kelurahan: bool = False) -> str:
     """SQL returning ``(kode, jenis_kelamin, jumlah)`` for parameters ``kategori``, ``wilayah``, ``per``
-    (and ``dari`` for flows)."""
+    (and ``dari`` for flows); with ``per_kelurahan`` the rows start with ``kode_kelurahan``."""
     where = _filter(kolom_wilayah) + (" AND tanggal >= {dari:Date32}" if kat.aliran else "")
+    kel = "kode_kelurahan, " if per_kelurahan else ""
     if kat.bentuk in ("kode", "dinamis", "ya-tidak", "tunggal"):
-        return f"SELECT kode, jenis_kelamin, toInt64(sum(jumlah)) {where} GROUP BY kode, jenis_kelamin"
+        return (
+            f"SELECT {kel}kode, jenis_kelamin, toInt64(sum(jumlah)) {where} GROUP BY {kel}kode, jenis_kelamin"
+        )
     umur = sql_umur("tanggal_lahir", "{per:Date32}")
     inner = (
-        f"SELECT kode, jenis_kelamin, tanggal_lahir, sum(jumlah) AS n {where} "
-        "GROUP BY kode, jenis_kelamin, tanggal_lahir"
+        f"SELECT {kel}kode, jenis_kelamin, tanggal_lahir, sum(jumlah) AS n {where} "
+        f"GROUP BY {kel}kode, jenis_kelamin, tanggal_lahir"
     )
-    if kat.bentuk == "umur":
+    if kat.bentuk in ("umur", "akta"):
         assert kat.rentang is not None
-        band = f"if(kode = '', '', {sql_rentang(kat.rentang, umur)})"
-        return f"SELECT {band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) GROUP BY b, jenis_kelamin"
-    if kat.bentuk == "akta":
-        assert kat.rentang is not None
-        band = f"if(kode = '1' AND tanggal_lahir > {_TANPA_LAHIR}, {sql_rentang(kat.rentang, umur)}, '')"
-        return f"SELECT {band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) GROUP BY b, jenis_kelamin"
+        ada = "kode != ''" if kat.bentuk == "umur" else f"kode = '1' AND tanggal_lahir > {_TANPA_LAHIR}"
+        band = f"if({ada}, {sql_rentang(kat.rentang, umur)}, '')"
+        return (
+            f"SELECT {kel}{band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) "
+            f"GROUP BY {kel}b, jenis_kelamin"
+        )
     # ktp: kode "status_rekam|pernah_kawin|ktp_el"; counted among those obliged to hold one at ``per`` (aged
     # 17 or more, or ever married), KIA holders (ktp_el 3) excluded, as OpenSID's statistic 18.
     wajib = f"(parts[2] = '1' OR (tanggal_lahir > {_TANPA_LAHIR} AND {umur} >= 17)) AND parts[3] != '3'"
     return (
-        "SELECT parts[1] AS rekam, jenis_kelamin, toInt64(sum(n)) FROM ("
-        f"SELECT splitByChar('|', kode) AS parts, jenis_kelamin, tanggal_lahir, n FROM ({inner})) "
-        f"WHERE {wajib} GROUP BY rekam, jenis_kelamin"
+        f"SELECT {kel}parts[1] AS rekam, jenis_kelamin, toInt64(sum(n)) FROM ("
+        f"SELECT {kel}splitByChar('|', kode) AS parts, jenis_kelamin, tanggal_lahir, n FROM ({inner})) "
+        f"WHERE {wajib} GROUP BY {kel}rekam, jenis_kelamin"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -100,6 +101,23 @@ def sink(data_dir: DataDir = None) -> None:
     from streams.sink import jalankan_sink
 
     asyncio.run(jalankan_sink(_settings(data_dir)))
+
+
+@app.command("reconcile")
+def reconcile(
+    data_dir: DataDir = None,
+    per: Annotated[
+        str | None, typer.Option(help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini, WITA).")
+    ] = None,
+    bulan_dari: Annotated[str | None, typer.Option(help="Bulan pertama laporan YYYY-MM.")] = None,
+    bulan_sampai: Annotated[str | None, typer.Option(help="Bulan terakhir laporan YYYY-MM.")] = None,
+    basis: Annotated[str, typer.Option(help="Basis laporan bulanan: peristiwa atau lapor.")] = "peristiwa",
+) -> None:
+    """Hitung ulang semua statistik dari keadaan rekaman dan bandingkan dengan agregat (keluar 1 bila selisih)."""
+    from satudata.cli.rekonsiliasi import jalankan
+
+    tanggal = dt.date.fromisoformat(per) if per else None
+    raise typer.Exit(jalankan(_settings(data_dir).api_url, tanggal, bulan_dari, bulan_sampai, basis))
 
 
 @app.command("simulate")

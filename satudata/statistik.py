@@ -15,6 +15,7 @@ from typing import Any, Literal
 from satudata.kode import daftar
 from satudata.kontribusi import BELUM_MENGISI_KODE, KOLOM_PENDUDUK
 from satudata.umur import rentang_set, sql_rentang, sql_umur
+from satudata.warehouse.keadaan import sql_hidup
 
 Bentuk = Literal["kode", "umur", "akta", "ktp", "dinamis", "ya-tidak", "tunggal"]
 
@@ -140,3 +141,11 @@ def parameter(kat: Kategori, wilayah: str, per: dt.date, dari: dt.date | None = 
     if kat.aliran:
         p["dari"] = dari or per.replace(day=1)
     return p
+
+
+def sql_nama_program(kolom_wilayah: str) -> str:
+    """(kode_kelurahan, program id, name) of the bantuan programmes known on ``{per}`` (names normalised)."""
+    return (
+        "SELECT kode_kelurahan, toString(id), upper(trim(BOTH ' ' FROM ifNull(nama, ''))) "
+        f"FROM ({sql_hidup('bantuan-program', kolom_wilayah)})"
+    )

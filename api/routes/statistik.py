@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from api.deps import GudangDep, ReferensiDep, SettingsDep
 from api.tabel import BarisStatistik, susun_tabel
 from satudata.penduduk import WITA
-from satudata.statistik import KATEGORI, Kategori, parameter, sql_kategori
+from satudata.statistik import KATEGORI, Kategori, parameter, sql_kategori, sql_nama_program
 from satudata.warehouse.client import Gudang
 from satudata.wilayah import KodeWilayahError, ReferensiWilayah, Tingkat, Wilayah
 
@@ -70,8 +70,16 @@ def tanggal_per(settings_acuan: dt.date | None, per: dt.date | None, bulan: str 
 async def hitung(
     gudang: Gudang, kat: Kategori, w: Wilayah, per: dt.date, dari: dt.date | None = None
 ) -> list[tuple[str, int, int]]:
-    rows = await gudang.query(sql_kategori(kat, KOLOM_WILAYAH[w.tingkat]), parameter(kat, w.kode, per, dari))
-    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+    kolom, p = KOLOM_WILAYAH[w.tingkat], parameter(kat, w.kode, per, dari)
+    if kat.slug != "bantuan":
+        rows = await gudang.query(sql_kategori(kat, kolom), p)
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+    # Programme ids are local to a kelurahan: rows are per (kelurahan, programme) and are summed under the
+    # programme's name as the kelurahan recorded it on ``per`` (OpenKab shows "PKH" once for the city).
+    rows = await gudang.query(sql_kategori(kat, kolom, per_kelurahan=True), p)
+    nama = {(str(r[0]), str(r[1])): str(r[2]) for r in await gudang.query(sql_nama_program(kolom), p)}
+    return [(nama.get((str(r[0]), str(r[1])), f"PROGRAM {r[1]} (BELUM TERDAFTAR)"), int(r[2]), int(r[3]))
+            for r in rows]  # fmt: skip
 
 
 async def diperbarui(gudang: Gudang, kat: Kategori, w: Wilayah) -> dt.datetime | None:

@@ -59,6 +59,12 @@ RECORDS = [
     # a family in A with a male head, and a letter issued in March.
     lain("keluarga", 5, "2026-01-10", nik_kepala=1, jenis_kelamin_kepala=1, status_dasar=1),
     lain("surat", 4, "2026-03-11", tanggal="2026-03-11", status=1),
+    # the same programme in two kelurahan (local ids 3 and 8), and a recipient of an unregistered one
+    lain("bantuan-program", 3, "2026-01-10", nama="BPNT"),
+    lain("bantuan-program", 8, "2026-01-10", kel=B, nama=" bpnt"),
+    lain("bantuan-peserta", 1, "2026-01-12", program_id=3, jenis_kelamin=2),
+    lain("bantuan-peserta", 1, "2026-01-12", kel=B, program_id=8, jenis_kelamin=1),
+    lain("bantuan-peserta", 2, "2026-01-12", kel=B, program_id=5, jenis_kelamin=1),
 ]  # fmt: skip
 
 
@@ -98,6 +104,9 @@ async def test_statistics_and_monthly_report_as_of_any_date(settings: Settings, 
         assert (await tabel(hub, "kelompok-umur", B, "2026-03-25"))["15-19"] == (0, 1)
         assert (await tabel(hub, "keluarga", A, "2026-02-01"))["1"] == (1, 0)
 
+        bantuan = await tabel(hub, "bantuan", "5272", "2026-02-01")
+        assert bantuan["BPNT"] == (1, 1) and bantuan["PROGRAM 5 (BELUM TERDAFTAR)"] == (1, 0)
+        assert bantuan["TOTAL"] == (2, 1)
         surat = await hub.client.get("/v1/statistik/surat", params={"wilayah": A, "per": "2026-03-31"})
         assert {b["kode"]: b["jumlah"] for b in surat.json()["baris"]}["S-01"] == 1
         csv = await hub.client.get("/v1/statistik/agama", params={"wilayah": A, "per": "2026-02-01",

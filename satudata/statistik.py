@@ -114,24 +114,25 @@ def sql_kategori(kat: Kategori, kolom_wilayah: str, *, per_kelurahan: bool = Fal
             f"SELECT {kel}kode, jenis_kelamin, toInt64(sum(jumlah)) {where} GROUP BY {kel}kode, jenis_kelamin"
         )
     umur = sql_umur("tanggal_lahir", "{per:Date32}")
+    # Age is computed once per (code, sex, birth date) row, as ``u``, and the bands are read from it.
     inner = (
-        f"SELECT {kel}kode, jenis_kelamin, tanggal_lahir, sum(jumlah) AS n {where} "
+        f"SELECT {kel}kode, jenis_kelamin, tanggal_lahir, {umur} AS u, sum(jumlah) AS n {where} "
         f"GROUP BY {kel}kode, jenis_kelamin, tanggal_lahir"
     )
     if kat.bentuk in ("umur", "akta"):
         assert kat.rentang is not None
         ada = "kode != ''" if kat.bentuk == "umur" else f"kode = '1' AND tanggal_lahir > {_TANPA_LAHIR}"
-        band = f"if({ada}, {sql_rentang(kat.rentang, umur)}, '')"
+        band = f"if({ada}, {sql_rentang(kat.rentang, 'u')}, '')"
         return (
             f"SELECT {kel}{band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) "
             f"GROUP BY {kel}b, jenis_kelamin"
         )
     # ktp: kode "status_rekam|pernah_kawin|ktp_el"; counted among those obliged to hold one at ``per`` (aged
     # 17 or more, or ever married), KIA holders (ktp_el 3) excluded, as OpenSID's statistic 18.
-    wajib = f"(parts[2] = '1' OR (tanggal_lahir > {_TANPA_LAHIR} AND {umur} >= 17)) AND parts[3] != '3'"
+    wajib = f"(parts[2] = '1' OR (tanggal_lahir > {_TANPA_LAHIR} AND u >= 17)) AND parts[3] != '3'"
     return (
         f"SELECT {kel}parts[1] AS rekam, jenis_kelamin, toInt64(sum(n)) FROM ("
-        f"SELECT {kel}splitByChar('|', kode) AS parts, jenis_kelamin, tanggal_lahir, n FROM ({inner})) "
+        f"SELECT {kel}splitByChar('|', kode) AS parts, jenis_kelamin, tanggal_lahir, u, n FROM ({inner})) "
         f"WHERE {wajib} GROUP BY {kel}rekam, jenis_kelamin"
     )
 

@@ -2,22 +2,29 @@
 
 Everything real: a Kafka broker started for the run, the API with its ClickHouse sink (chdb) in this process,
 the Faust worker as a subprocess. Results are appended to ``docs/BENCHMARKS.md`` with the machine and date.
+
+This module also holds what every benchmark shares: an empty hub of its own (:func:`di_ruang_kerja`,
+:func:`settings_bench`, :func:`hub_bench`), the machine line and the output. The initial-load benchmark is in
+:mod:`satudata.cli.bench_muat`, the statistics latency benchmark in :mod:`satudata.cli.bench_kueri`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import platform
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import Progress
 
@@ -34,6 +41,7 @@ from satudata.settings import PROJECT_ROOT, Settings
 from satudata.warehouse.client import Gudang
 
 BENCH_MD = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
+T = TypeVar("T")
 
 
 @dataclass
@@ -60,7 +68,83 @@ def mesin() -> str:
     except OSError:
         mem = 0
     system = f"{platform.system()} {platform.release()}"
-    return f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, {system}, Python {platform.python_version()}"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # = nproc
+    return f"{cores} cores, {cpu}, {mem} GiB RAM, {system}, Python {platform.python_version()}"
+
+
+def settings_bench(base: Settings, work: Path) -> Settings:
+    """Settings of an empty hub of its own in ``work``: fresh topic prefix, Faust app id, chdb database, port."""
+    uid = uuid.uuid4().hex[:8]
+    return base.model_copy(
+        update={
+            "data_dir": work,
+            "topic_prefix": f"bench{uid}",
+            "faust_app_id": f"bench-{uid}",
+            "clickhouse_dsn": f"chdb://{work / 'clickhouse'}",
+            "clickhouse_database": "bench",
+            "api_port": free_port(),
+            "schema_registry_url": "",
+        }
+    )
+
+
+def catatan_hub(settings: Settings, skala: float, workers: int) -> str:
+    return (
+        f"Kota Bima scale {skala} ({settings.topic_partitions} partitions, {workers} Faust worker(s), "
+        f"chdb sink in the API process, Kafka heap {settings.kafka_heap})."
+    )
+
+
+@dataclass
+class HubBench:
+    """A running benchmark hub: the API (registry, chdb, sink) in this process and Faust worker subprocesses
+    (created stopped: call :meth:`mulai_worker`)."""
+
+    settings: Settings
+    app: FastAPI
+    workers: list[HubProcess] = field(default_factory=list)
+
+    @property
+    def gudang(self) -> Gudang:
+        gudang: Gudang = self.app.state.gudang
+        return gudang
+
+    def mulai_worker(self) -> None:
+        for w in self.workers:
+            w.start()
+
+
+@contextlib.asynccontextmanager
+async def hub_bench(settings: Settings, work: Path, workers: int) -> AsyncIterator[HubBench]:
+    """Topics, the API with its sink, and ``workers`` worker processes (stopped again on exit)."""
+    await ensure_topics(settings.bootstrap_servers, hub_topics(settings).all())
+    async with api_in_process(settings) as app:
+        procs = [HubProcess(settings, "worker", log=work / f"worker-{i}.log") for i in range(workers)]
+        try:
+            yield HubBench(settings, app, procs)
+        finally:
+            for w in procs:
+                w.stop()
+
+
+def di_ruang_kerja(
+    settings: Settings, console: Console, kerja: Callable[[Settings, Path], Coroutine[Any, Any, T]]
+) -> T:
+    """Run ``kerja(settings, work)`` in a temporary folder, with a Kafka broker of its own unless
+    ``KAFKA_BOOTSTRAP_SERVERS`` names one; everything is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="satudata-bench-") as tmp:
+        work = Path(tmp)
+        broker = None
+        if settings.kafka_bootstrap_servers is None:
+            broker = KafkaBroker(work / "kafka", free_port(), heap=settings.kafka_heap)
+            with console.status("Menyalakan Kafka untuk benchmark…"):
+                broker.start()
+            settings = settings.model_copy(update={"kafka_bootstrap_servers": broker.bootstrap})
+        try:
+            return asyncio.run(kerja(settings, work))
+        finally:
+            if broker is not None:
+                broker.stop()
 
 
 async def _publish(
@@ -169,7 +253,7 @@ async def freshness(
     return len(records), sorted(float(r[0]) for r in rows)
 
 
-def _pct(xs: list[float], p: float) -> float:
+def persentil(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))] if xs else float("nan")
 
 
@@ -184,49 +268,33 @@ async def jalankan(
     work: Path,
     workers: int,
 ) -> HasilBench:
-    uid = uuid.uuid4().hex[:8]
-    settings = base.model_copy(
-        update={
-            "data_dir": work,
-            "topic_prefix": f"bench{uid}",
-            "faust_app_id": f"bench-{uid}",
-            "clickhouse_dsn": f"chdb://{work / 'clickhouse'}",
-            "clickhouse_database": "bench",
-            "api_port": free_port(),
-            "schema_registry_url": "",
-        }
-    )
-    await ensure_topics(settings.bootstrap_servers, hub_topics(settings).all())
+    settings = settings_bench(base, work)
     pop = buat_populasi(7, skala)
     # Change times average 1 s apart and must all lie in the past (the publisher rejects future ones):
     # start far enough back for every change, with room for the generator's randomness.
     mundur = dt.timedelta(seconds=3 * (perubahan + laju * durasi))
-    # Residents only, as in the issue-2 measurements (the multi-type load bench is still to come).
+    # Residents only, as in the issue-2 measurements (the multi-type load is `satudata bench muat`).
     gen = GeneratorPerubahan(
         pop, 8, dt.datetime.now(dt.UTC) - mundur, jeda=dt.timedelta(seconds=1), jenis={"penduduk"}
     )
     muat = list(snapshot(pop, jenis={"penduduk"})) + list(gen.aliran(perubahan))
     segar = list(gen.aliran(int(laju * durasi)))
-    async with api_in_process(settings) as app:
+    async with hub_bench(settings, work, workers) as hub:
         pub = PendudukPublisher(settings)
         await pub.start()
-        procs = [HubProcess(settings, "worker", log=work / f"worker-{i}.log") for i in range(workers)]
         try:
             with Progress(console=console) as progress:
                 n = await _publish(pub, muat, progress, "Memuat topik (snapshot + perubahan)")
             with console.status("Mengukur konsumsi + decode mentah…"):
                 raw = await raw_consume_decode(settings, pub, n)
-            for w in procs:
-                w.start()
+            hub.mulai_worker()
             with Progress(console=console) as progress:
-                rate, total = await pipeline(settings, app.state.gudang, n, progress)
-                fn, lat = await freshness(settings, app.state.gudang, pub, segar, laju, progress)
+                rate, total = await pipeline(settings, hub.gudang, n, progress)
+                fn, lat = await freshness(settings, hub.gudang, pub, segar, laju, progress)
         finally:
-            for w in procs:
-                w.stop()
             await pub.stop()
     return HasilBench(
-        n, raw, rate, total, laju, fn, _pct(lat, 50), _pct(lat, 99), max(lat, default=float("nan"))
+        n, raw, rate, total, laju, fn, persentil(lat, 50), persentil(lat, 99), max(lat, default=float("nan"))
     )
 
 
@@ -255,6 +323,18 @@ def tulis_hasil(teks: str, path: Path = BENCH_MD) -> None:
         fh.write(teks)
 
 
+def umumkan(teks: str, console: Console, *, tulis: bool, keluaran: Path | None) -> None:
+    """Print a result section (unwrapped, no Rich markup: ready to paste), save it to ``keluaran`` and, with
+    ``tulis``, append it to docs/BENCHMARKS.md."""
+    console.print(teks, markup=False, highlight=False, soft_wrap=True)
+    if keluaran is not None:
+        keluaran.parent.mkdir(parents=True, exist_ok=True)
+        keluaran.write_text(teks.lstrip("\n"), encoding="utf-8")
+        console.print(f"Hasil ditulis ke {keluaran}")
+    if tulis:
+        tulis_hasil(teks)
+
+
 def bench(
     settings: Settings,
     console: Console,
@@ -265,37 +345,14 @@ def bench(
     durasi: float,
     tulis: bool,
     workers: int = 1,
+    keluaran: Path | None = None,
 ) -> HasilBench:
-    with tempfile.TemporaryDirectory(prefix="satudata-bench-") as tmp:
-        work = Path(tmp)
-        broker = None
-        if settings.kafka_bootstrap_servers is None:
-            broker = KafkaBroker(work / "kafka", free_port(), heap=settings.kafka_heap)
-            with console.status("Menyalakan Kafka untuk benchmark…"):
-                broker.start()
-            settings = settings.model_copy(update={"kafka_bootstrap_servers": broker.bootstrap})
-        try:
-            hasil = asyncio.run(
-                jalankan(
-                    settings,
-                    console,
-                    skala=skala,
-                    perubahan=perubahan,
-                    laju=laju,
-                    durasi=durasi,
-                    work=work,
-                    workers=workers,
-                )
-            )
-        finally:
-            if broker is not None:
-                broker.stop()
-    catatan = (
-        f"Kota Bima scale {skala} ({settings.topic_partitions} partitions, {workers} Faust worker(s), "
-        f"chdb sink in the API process, Kafka heap {settings.kafka_heap})."
-    )
-    teks = format_hasil(hasil, catatan)
-    console.print(teks)
-    if tulis:
-        tulis_hasil(teks)
+    async def kerja(s: Settings, work: Path) -> HasilBench:
+        return await jalankan(
+            s, console, skala=skala, perubahan=perubahan, laju=laju, durasi=durasi, work=work, workers=workers
+        )
+
+    hasil = di_ruang_kerja(settings, console, kerja)
+    teks = format_hasil(hasil, catatan_hub(settings, skala, workers))
+    umumkan(teks, console, tulis=tulis, keluaran=keluaran)
     return hasil

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -162,16 +162,67 @@ def up(
 
 @app.command("bench")
 def bench(
+    uji: Annotated[
+        Literal["aliran", "muat", "kueri"],
+        typer.Argument(
+            help="aliran (bawaan): laju konsumsi+decode mentah vs pipeline, dan kesegaran (penduduk saja). "
+            "muat: muatan awal Kota Bima (semua jenis rekaman) ujung ke ujung ke hub kosong. "
+            "kueri: latensi setiap statistik dan laporan bulanan lewat API dan SQL, pada skala Kota Bima dan "
+            "NTB (didahului muatan awal seperti muat)."
+        ),
+    ] = "aliran",
     skala: Annotated[float, typer.Option(help="Skala populasi (1.0 ≈ 165 ribu penduduk).")] = 1.0,
-    perubahan: Annotated[int, typer.Option(help="Perubahan setelah snapshot di topik.")] = 50_000,
-    laju: Annotated[float, typer.Option(help="Laju untuk uji kesegaran (event/detik).")] = 1000.0,
-    durasi: Annotated[float, typer.Option(help="Lama uji kesegaran (detik).")] = 30.0,
-    tulis: Annotated[
-        bool, typer.Option("--tulis/--tanpa-tulis", help="Tambahkan hasil ke docs/BENCHMARKS.md.")
+    perubahan: Annotated[int, typer.Option(help="(aliran) Perubahan setelah snapshot di topik.")] = 50_000,
+    laju: Annotated[float, typer.Option(help="(aliran) Laju untuk uji kesegaran (event/detik).")] = 1000.0,
+    durasi: Annotated[float, typer.Option(help="(aliran) Lama uji kesegaran (detik).")] = 30.0,
+    seed: Annotated[int, typer.Option(help="(muat, kueri) Benih populasi sintetis.")] = 7,
+    kelurahan: Annotated[
+        int, typer.Option(min=1, help="(kueri) Jumlah kelurahan sampel (acak, dari benih).")
+    ] = 8,
+    ntb: Annotated[
+        bool,
+        typer.Option(
+            "--ntb/--tanpa-ntb",
+            help="(kueri) Ukur juga pada skala NTB: agregat Kota Bima disalin 33× dengan kode wilayah sintetis.",
+        ),
     ] = True,
+    tulis: Annotated[
+        bool | None,
+        typer.Option(
+            "--tulis/--tanpa-tulis",
+            help="Tambahkan hasil ke docs/BENCHMARKS.md (bawaan: ya untuk aliran, tidak untuk muat dan kueri).",
+        ),
+    ] = None,
+    keluaran: Annotated[
+        Path | None, typer.Option(help="Tulis juga bagian Markdown hasil ke berkas ini (ditimpa).")
+    ] = None,
     worker: Annotated[int, typer.Option(min=1, help="Jumlah proses worker Faust.")] = 1,
 ) -> None:
-    """Ukur laju konsumsi+decode mentah, laju pipeline ujung-ke-ujung dan kesegaran data (p50/p99)."""
+    """Benchmark hub; hasilnya dicetak sebagai bagian Markdown untuk docs/BENCHMARKS.md (lihat argumen UJI)."""
+    if uji == "muat":
+        from satudata.cli.bench_muat import bench_muat
+
+        hasil = bench_muat(
+            get_settings(),
+            console,
+            skala=skala,
+            seed=seed,
+            workers=worker,
+            tulis=bool(tulis),
+            keluaran=keluaran,
+        )
+        if not hasil.seimbang:
+            console.print("[red]masuk ≠ diterapkan + dead letter, atau ada record ditolak / dead letter[/]")
+            raise typer.Exit(1)
+        return
+    if uji == "kueri":
+        from satudata.cli.bench_kueri import bench_kueri
+
+        bench_kueri(
+            get_settings(), console, skala=skala, seed=seed, workers=worker, n_kelurahan=kelurahan, ntb=ntb,
+            tulis=bool(tulis), keluaran=keluaran,
+        )  # fmt: skip
+        return
     from satudata.cli.bench import bench as jalankan_bench
 
     jalankan_bench(
@@ -181,8 +232,9 @@ def bench(
         perubahan=perubahan,
         laju=laju,
         durasi=durasi,
-        tulis=tulis,
+        tulis=True if tulis is None else tulis,
         workers=worker,
+        keluaran=keluaran,
     )
 
 

@@ -15,7 +15,16 @@ from fastapi.responses import JSONResponse
 
 from api.registry.routes import router as registry_router
 from api.registry.store import SchemaStore
-from api.routes import ingest, kualitas, laporan, operasional, rekonsiliasi, statistik
+from api.routes import (
+    ingest,
+    kualitas,
+    laporan,
+    operasional,
+    rekonsiliasi,
+    sektoral,
+    statistik,
+    wilayah_rinci,
+)
 from connectors.kafka_publisher import Publishers
 from satudata import __version__
 from satudata.kafka.offsets import OffsetReader
@@ -84,7 +93,9 @@ def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(statistik.router)
     app.include_router(laporan.router)
+    app.include_router(wilayah_rinci.router)
     app.include_router(kualitas.router)
+    app.include_router(sektoral.router)
     app.include_router(operasional.router)
     app.include_router(rekonsiliasi.router)
     app.include_router(registry_router, prefix="/registry", tags=["registry"])

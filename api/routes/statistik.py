@@ -47,7 +47,7 @@ class TabelStatistik(BaseModel):
 
 def cari_wilayah(ref: ReferensiWilayah, wilayah: str | None) -> Wilayah:
     try:
-        return ref.get(wilayah) if wilayah else ref.kota
+        return ref.cari(wilayah) if wilayah else ref.kota
     except KodeWilayahError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 

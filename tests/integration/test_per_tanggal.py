@@ -96,6 +96,9 @@ async def test_statistics_and_monthly_report_as_of_any_date(settings: Settings, 
         assert (await tabel(hub, "jenis-kelamin", A, "2026-02-20"))["TOTAL"] == (1, 1)  # 2 deleted
         assert (await tabel(hub, "jenis-kelamin", A, "2026-03-10"))["TOTAL"] == (0, 1)  # 1 died 5 Mar
         assert (await tabel(hub, "jenis-kelamin", A, "2026-03-25"))["TOTAL"] == (0, 0)  # 3 moved
+        assert await tabel(hub, "agama", "Kel. Paruga", "2026-02-01") == await tabel(
+            hub, "agama", A, "2026-02-01"
+        )
         assert (await tabel(hub, "jenis-kelamin", B, "2026-03-25"))["TOTAL"] == (0, 1)
         assert (await tabel(hub, "jenis-kelamin", "5272", "2026-03-25"))["TOTAL"] == (0, 1)
         assert (await tabel(hub, "jenis-kelamin", A, "2025-12-31"))["TOTAL"] == (0, 0)  # before any

@@ -43,12 +43,6 @@ BIDANG: dict[str, tuple[str, str]] = {
     "tanggal-lahir": ("umur", "Tanggal Lahir (umur)"),
 }
 
-_KOLOM_WILAYAH = {
-    Tingkat.KOTA: "kode_kota",
-    Tingkat.KECAMATAN: "kode_kecamatan",
-    Tingkat.KELURAHAN: "kode_kelurahan",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Aturan:
@@ -325,7 +319,7 @@ async def hitung(
     topik: Sequence[str],
 ) -> list[BarisKualitas]:
     """The rows of ``GET /v1/kualitas-data`` for wilayah ``w`` on ``per`` (``topik``: the source topics)."""
-    kolom = _KOLOM_WILAYAH[w.tingkat]
+    kolom = w.kolom
     waktu = {"awalan": w.kode, "batas": batas_ms(per)}
     wilayah = {"wilayah": w.kode, "per": per}
     hitungan = kumpulkan(

@@ -117,8 +117,7 @@ async def periksa_statistik(gudang: Gudang, ref: ReferensiWilayah, per: dt.date)
         harapan = _counter(await gudang.query(sql_hitung_ulang(kat), p))
         out += _bandingkan("agregat = hitung ulang dari keadaan rekaman", kat.slug, harapan, nyata)
         for w in (ref.kota, *ref.semua(Tingkat.KECAMATAN)):
-            kolom = "kode_kota" if w.tingkat == Tingkat.KOTA else "kode_kecamatan"
-            baris = await gudang.query(sql_kategori(kat, kolom), parameter(kat, w.kode, per))
+            baris = await gudang.query(sql_kategori(kat, w.kolom), parameter(kat, w.kode, per))
             tingkat = Counter({(w.kode, str(r[0]), int(r[1])): int(r[2]) for r in baris if r[2]})
             jumlah: Hitungan = Counter()
             for (kel, kode, jk), n in nyata.items():

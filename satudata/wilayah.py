@@ -64,6 +64,11 @@ class Wilayah:
     def kode_bertitik(self) -> str:
         return bertitik(self.kode)
 
+    @property
+    def kolom(self) -> str:
+        """The column holding this level's code in the hub's ClickHouse tables (``kode_kecamatan``…)."""
+        return f"kode_{self.tingkat}"
+
 
 def tanpa_titik(kode: str) -> str:
     """``52.72.01.1001`` or ``5272011001`` → ``5272011001``; raises on anything else."""

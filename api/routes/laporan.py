@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import BaseModel
 
 from api.deps import GudangDep, ReferensiDep
-from api.routes.statistik import KOLOM_WILAYAH, InfoWilayah, cari_wilayah
+from api.routes.statistik import InfoWilayah, cari_wilayah
 from satudata.laporan import KOLOM, Basis, kategori_laporan, rentang_bulan, sql_laporan, susun_laporan
 from satudata.penduduk import WITA
 
@@ -60,7 +60,7 @@ async def laporan_bulanan(
     if awal > dt.datetime.now(WITA).date():
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"bulan {tahun}-{bulan:02d} belum terjadi")
     rows = await gudang.query(
-        sql_laporan(KOLOM_WILAYAH[w.tingkat]),
+        sql_laporan(w.kolom),
         {"kategori": list(kategori_laporan(basis).values()), "wilayah": w.kode, "awal": awal, "akhir": akhir},
     )
     baris = susun_laporan(basis, ((r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows))

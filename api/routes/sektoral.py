@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import BaseModel
 
 from api.deps import GudangDep, ReferensiDep, SettingsDep
-from api.routes.statistik import KOLOM_WILAYAH, InfoWilayah, cari_wilayah, tanggal_per
+from api.routes.statistik import InfoWilayah, cari_wilayah, tanggal_per
 from satudata.sektoral import Sektor, hitung, sektor_bawaan, sumber_dipakai
 from satudata.warehouse.client import Gudang
 from satudata.warehouse.versi import nama_tabel
@@ -91,8 +91,7 @@ async def _diperbarui(gudang: Gudang, s: Sektor, w: Wilayah) -> dt.datetime | No
     waktu: list[dt.datetime] = []
     for jenis in sumber_dipakai(s):
         rows = await gudang.query(
-            f"SELECT max(diperbarui), count() FROM {{db}}.{nama_tabel(jenis)} "
-            f"WHERE {KOLOM_WILAYAH[w.tingkat]} = {{w:String}}",
+            f"SELECT max(diperbarui), count() FROM {{db}}.{nama_tabel(jenis)} WHERE {w.kolom} = {{w:String}}",
             {"w": w.kode},
         )
         if rows and rows[0][1]:
@@ -164,7 +163,7 @@ async def sektoral(
     tanggal = tanggal_per(settings.tanggal_acuan, per, bulan)
     indikator: list[HasilIndikator] = []
     for ind in s.indikator:
-        sel = await hitung(gudang, s, ind, KOLOM_WILAYAH[w.tingkat], w.kode, tanggal)
+        sel = await hitung(gudang, s, ind, w.kolom, w.kode, tanggal)
         indikator.append(
             HasilIndikator(
                 kode=ind.kode,

@@ -20,11 +20,6 @@ from satudata.wilayah import KodeWilayahError, ReferensiWilayah, Tingkat, Wilaya
 
 router = APIRouter(prefix="/v1/statistik", tags=["statistik"])
 
-KOLOM_WILAYAH = {
-    Tingkat.KOTA: "kode_kota",
-    Tingkat.KECAMATAN: "kode_kecamatan",
-    Tingkat.KELURAHAN: "kode_kelurahan",
-}
 Format = Literal["json", "csv"]
 
 
@@ -70,7 +65,7 @@ def tanggal_per(settings_acuan: dt.date | None, per: dt.date | None, bulan: str 
 async def hitung(
     gudang: Gudang, kat: Kategori, w: Wilayah, per: dt.date, dari: dt.date | None = None
 ) -> list[tuple[str, int, int]]:
-    kolom, p = KOLOM_WILAYAH[w.tingkat], parameter(kat, w.kode, per, dari)
+    kolom, p = w.kolom, parameter(kat, w.kode, per, dari)
     if kat.slug != "bantuan":
         rows = await gudang.query(sql_kategori(kat, kolom), p)
         return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
@@ -85,7 +80,7 @@ async def hitung(
 async def diperbarui(gudang: Gudang, kat: Kategori, w: Wilayah) -> dt.datetime | None:
     rows = await gudang.query(
         "SELECT max(diperbarui) FROM {db}.agregat_harian "
-        f"WHERE kategori = {{k:String}} AND {KOLOM_WILAYAH[w.tingkat]} = {{w:String}}",
+        f"WHERE kategori = {{k:String}} AND {w.kolom} = {{w:String}}",
         {"k": kat.sumber, "w": w.kode},
     )
     waktu: dt.datetime | None = rows[0][0] if rows else None

@@ -25,7 +25,7 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress
 
-from api.routes.statistik import KOLOM_WILAYAH, tanggal_per
+from api.routes.statistik import tanggal_per
 from connectors.simulator.populasi import TANGGAL_ACUAN_BAKU
 from satudata.cli.bench import (
     HubBench,
@@ -92,7 +92,7 @@ class Kueri:
     @property
     def kolom(self) -> str:
         """The region filter: the API's column, or the code prefix for the province (no API level)."""
-        return "left(kode_kota, 2)" if self.tingkat == "provinsi" else KOLOM_WILAYAH[Tingkat(self.tingkat)]
+        return "left(kode_kota, 2)" if self.tingkat == "provinsi" else f"kode_{Tingkat(self.tingkat)}"
 
     def http(self) -> tuple[str, dict[str, str]]:
         if self.kategori is not None:
@@ -327,7 +327,7 @@ def format_kueri(h: HasilKueri, catatan: str, seed: int) -> str:
         + ", ".join(f"{k} {nama} ×{n}" for k, (nama, n) in NTB.items())
         + "; Kota Bima 5272 kept as loaded): copy s of kota K has kecamatan K + (number + 5·s), kelurahan "
         "the same 4-digit suffix. Province: `satudata.statistik` and the API have no province level (levels "
-        "kota, kecamatan, kelurahan in `KOLOM_WILAYAH`; the wilayah reference holds one kota), so the provinsi "
+        "kota, kecamatan, kelurahan in `Wilayah.kolom`; the wilayah reference holds one kota), so the provinsi "
         "rows run the API's SQL with the region filter `left(kode_kota, 2) = '52'`, SQL only. Likewise the "
         "API answers for Kota Bima only: the other kabupaten/kota are SQL only.\n\n"
     )

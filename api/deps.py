@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from connectors.kafka_publisher import PendudukPublisher, Publishers
+from satudata.metrik import MetrikApi
 from satudata.settings import Settings
 from satudata.warehouse.client import Gudang
 from satudata.wilayah import ReferensiWilayah, referensi_kota_bima
@@ -32,6 +33,11 @@ def _publishers(request: Request) -> Publishers:
     return publishers
 
 
+def _metrik(request: Request) -> MetrikApi:
+    metrik: MetrikApi = request.app.state.metrik
+    return metrik
+
+
 def _referensi() -> ReferensiWilayah:
     return referensi_kota_bima()
 
@@ -40,4 +46,5 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 GudangDep = Annotated[Gudang, Depends(_gudang)]
 PublisherDep = Annotated[PendudukPublisher, Depends(_publisher)]
 PublishersDep = Annotated[Publishers, Depends(_publishers)]
+MetrikDep = Annotated[MetrikApi, Depends(_metrik)]
 ReferensiDep = Annotated[ReferensiWilayah, Depends(_referensi)]

@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry
 
+from api.metrik import pasang_metrik
 from api.registry.routes import router as registry_router
 from api.registry.store import SchemaStore
 from api.routes import (
@@ -27,8 +29,10 @@ from api.routes import (
 )
 from connectors.kafka_publisher import Publishers
 from satudata import __version__
+from satudata.jenis import JENIS
 from satudata.kafka.offsets import OffsetReader
 from satudata.kafka.topics import ensure_topics, hub_topics
+from satudata.metrik import metrik_api, metrik_sink
 from satudata.settings import Settings
 from satudata.warehouse.client import Gudang
 from streams.sink import ClickHouseSink
@@ -56,9 +60,16 @@ async def _json_tidak_valid(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
-    """Build the API. ``run_sink`` defaults to True with the embedded ClickHouse (local mode)."""
+    """Build the API. ``run_sink`` defaults to True with the embedded ClickHouse (local mode).
+
+    Each app has its own Prometheus registry (``app.state.registry``, served at ``/metrics``), which also
+    holds the sink's metrics when the sink runs here.
+    """
     sink_here = settings.clickhouse_url.startswith("chdb://") if run_sink is None else run_sink
     topics = hub_topics(settings)
+    registry = CollectorRegistry()
+    metrik = metrik_api(registry, list(JENIS))
+    metrik_s = metrik_sink(registry) if sink_here else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,7 +79,9 @@ def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
         store = SchemaStore(settings.bootstrap_servers, topics.schemas)
         publishers = Publishers(settings)  # one producer for every record type
         offsets = OffsetReader(settings.bootstrap_servers)
-        sink = ClickHouseSink(settings, gudang, topics.statistik_penduduk.name) if sink_here else None
+        sink = (
+            ClickHouseSink(settings, gudang, topics.statistik_penduduk.name, metrik_s) if sink_here else None
+        )
         async with contextlib.AsyncExitStack() as stack:
             for service in (store, publishers, offsets, sink):
                 if service is not None:
@@ -88,7 +101,9 @@ def create_app(settings: Settings, *, run_sink: bool | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
     )
+    app.state.registry, app.state.metrik = registry, metrik
     app.add_exception_handler(RequestValidationError, _json_tidak_valid)
+    pasang_metrik(app, registry, metrik.http_durasi)
     for router in ingest.routers:
         app.include_router(router)
     app.include_router(statistik.router)

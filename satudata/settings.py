@@ -39,7 +39,16 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     faust_app_id: str = "satudata-hub"
+    faust_web_host: str = Field(
+        default="127.0.0.1",
+        description="Address the worker's web server (/metrics) binds; 0.0.0.0 in Docker.",
+    )
     faust_web_port: int = 6066
+    sink_metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address of the standalone sink's /metrics server; 0.0.0.0 in Docker.",
+    )
+    sink_metrics_port: int = Field(default=6067, description="Port of the standalone sink's /metrics server.")
     sink_flush_interval: float = Field(default=0.25, description="Longest wait of the sink for a batch (s).")
     batch_maks: int = Field(default=2000, description="Most events the worker handles in one batch.")
     batch_tunggu: float = Field(default=0.1, description="Longest wait of the worker to fill a batch (s).")

@@ -9,21 +9,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import faust
+from prometheus_client import CollectorRegistry
 
 from satudata.citra import Pseudonim
 from satudata.jenis import JENIS, JenisRekaman
 from satudata.kafka.topics import HubTopics, hub_topics
+from satudata.metrik import LAG_INTERVAL, MetrikWorker, ekspos, metrik_worker
 from satudata.serde import AvroSerde
 from satudata.settings import Settings
 from satudata.wilayah import referensi_kota_bima
 from streams.agregat import NilaiTabel, pisah_kunci
 from streams.celah import PenjagaUrutan, PesanSumber
-from streams.pesan import PesanStatistik
+from streams.pesan import APPLIED, DEAD_LETTERED, PesanStatistik
 from streams.prosesor import Keputusan, ProsesorRekaman, baris_versi
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ def potong_snapshot(
 
 
 def create_app(settings: Settings) -> faust.App:
+    """The worker's app. Its web server (``faust_web_host:faust_web_port``) serves only ``/metrics`` and
+    Faust's index page: the table and router views, which would show table contents, are off."""
     topics = hub_topics(settings)
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = faust.App(
@@ -66,7 +71,13 @@ def create_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         broker_commit_interval=1.0,
         broker_session_timeout=10.0,  # a crashed worker's partitions move on within ~10 s
-        web_enabled=False,
+        web_enabled=True,
+        web_bind=settings.faust_web_host,
+        web_port=settings.faust_web_port,
+        web_tables_enabled=False,
+        web_router_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
         datadir=str(settings.data_dir / "faust" / settings.faust_app_id),
     )
     serde = AvroSerde(settings.registry_url)
@@ -74,9 +85,52 @@ def create_app(settings: Settings) -> faust.App:
     ref = referensi_kota_bima()
     app.prosesor = {}  # type: ignore[attr-defined]  # jenis → ProsesorRekaman, for the live view and tests
     app.penjaga = {}  # type: ignore[attr-defined]  # jenis → PenjagaUrutan
+    registry = CollectorRegistry()
+    metrik = metrik_worker(registry)
+    app.metrik_registry = registry  # type: ignore[attr-defined]  # the worker's metrics, served at /metrics
     for jenis in JENIS.values():
-        _pasang_agen(app, settings, topics, jenis, serde, pseudonim, ref)
+        _pasang_agen(app, settings, topics, jenis, serde, pseudonim, ref, metrik)
+    _pasang_metrik(app, registry, metrik, {t.name for t in topics.sumber.values()})
     return app
+
+
+def _pasang_metrik(
+    app: faust.App, registry: CollectorRegistry, metrik: MetrikWorker, sumber: set[str]
+) -> None:
+    """``/metrics`` on the worker's web server and the timer that refreshes the consumer lag gauge."""
+
+    @app.page("/metrics")
+    async def metrics(view: Any, request: Any) -> Any:
+        body, content_type = ekspos(registry, request.headers.get("Accept"))
+        return view.bytes(body, headers={"Content-Type": content_type})
+
+    dilaporkan: set[tuple[str, int]] = set()
+
+    async def perbarui_lag() -> None:
+        """Lag = high watermark − committed offset of every source partition this worker owns."""
+        nonlocal dilaporkan
+        consumer = app.consumer
+        try:
+            tps = [tp for tp in consumer.assignment() if tp.topic in sumber]
+            akhir = await consumer.highwaters(*tps) if tps else {}
+        except Exception as exc:  # not started yet, or rebalancing: try again at the next tick
+            log.debug("consumer lag not available: %r", exc)
+            return
+        # Faust's record of committed offsets (next offset to read): read from the broker on assignment and
+        # updated on every commit. The consumer has no public accessor for it (not on the ConsumerT protocol).
+        committed: dict[Any, int | None] = consumer._committed_offset  # type: ignore[attr-defined]
+        baru: set[tuple[str, int]] = set()
+        for tp in tps:
+            if tp not in akhir:
+                continue
+            selesai = committed.get(tp) or 0
+            metrik.lag.labels(tp.topic, str(tp.partition)).set(max(0, int(akhir[tp]) - selesai))
+            baru.add((tp.topic, tp.partition))
+        for topik, p in dilaporkan - baru:  # revoked: the new owner reports them
+            metrik.lag.remove(topik, str(p))
+        dilaporkan = baru
+
+    app.timer(LAG_INTERVAL, name="metrik-lag")(perbarui_lag)
 
 
 def _pasang_agen(
@@ -87,6 +141,7 @@ def _pasang_agen(
     serde: AvroSerde,
     pseudonim: Pseudonim,
     ref: Any,
+    metrik: MetrikWorker,
 ) -> None:
     """The agent, table, guard and timer of one record type."""
     topik_sumber, partitions = topics.sumber[jenis.nama].name, topics.sumber[jenis.nama].partitions
@@ -107,6 +162,30 @@ def _pasang_agen(
     penjaga = PenjagaUrutan(settings.bootstrap_servers, topik_sumber)
     app.penjaga[jenis.nama] = penjaga  # type: ignore[attr-defined]
     sibuk = asyncio.Lock()  # a batch and a rebuild of the aggregates never interleave
+    diterapkan = metrik.diproses.labels(topik_sumber, APPLIED)
+    dibuang = metrik.diproses.labels(topik_sumber, DEAD_LETTERED)
+    kesegaran = metrik.kesegaran.labels(topik_sumber)
+    durasi = metrik.batch_durasi.labels(topik_sumber)
+
+    def catat_metrik(per_partisi: dict[int, list[Keputusan]], mulai: float) -> None:
+        """Counts once per batch; freshness per event from its ledger entry (ts_proses − ts_sumber)."""
+        n = 0
+        alasan: Counter[str] = Counter()
+        for keputusan in per_partisi.values():
+            n += len(keputusan)
+            for kep in keputusan:
+                c = kep.catatan
+                if kep.dead_letter is not None:
+                    alasan[kep.dead_letter.kode] += 1
+                if c.ts_sumber_ms > 0:
+                    kesegaran.observe(max(0, c.ts_proses_ms - c.ts_sumber_ms) / 1000)
+        n_dl = alasan.total()
+        diterapkan.inc(n - n_dl)
+        if n_dl:
+            dibuang.inc(n_dl)
+            for kode, k in alasan.items():
+                metrik.dead_letter.labels(topik_sumber, kode).inc(k)
+        durasi.observe(time.perf_counter() - mulai)
 
     async def kirim_snapshot(partisi: int) -> None:
         # A new generation for this partition, durable in the table's changelog before the snapshot can
@@ -163,6 +242,7 @@ def _pasang_agen(
         penjaga.catat(msg.partition, msg.offset)
 
     async def proses_batch(events: list[Any]) -> None:
+        mulai = time.perf_counter()
         per_partisi: dict[int, list[Keputusan]] = defaultdict(list)
         changelog: dict[tuple[int, bytes], NilaiTabel] = {}
         for event in events:
@@ -193,6 +273,7 @@ def _pasang_agen(
         for partisi, keputusan in per_partisi.items():
             pesan = prosesor.kumpulkan(partisi, keputusan)
             await app.producer.send(internal, None, pesan.ke_bytes(), partisi, None, None)
+        catat_metrik(per_partisi, mulai)
 
     async def agen(stream: Any) -> None:
         # Faust acks a batch's events only after this body has handled the whole batch (take_events), so

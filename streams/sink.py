@@ -12,11 +12,15 @@ import contextlib
 import datetime as dt
 import logging
 import signal
+import time
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from prometheus_client import CollectorRegistry, start_http_server
 
+from satudata.metrik import MetrikSink, metrik_sink
 from satudata.settings import Settings
 from satudata.warehouse import versi as tabel_versi
 from satudata.warehouse.client import Gudang
@@ -65,13 +69,20 @@ def _lapor_berhenti(task: asyncio.Task[None]) -> None:
 
 
 class ClickHouseSink:
-    """Reads the internal topic and writes ``agregat_harian``, the ``<jenis>_versi`` tables and ``event_ledger``."""
+    """Reads the internal topic and writes ``agregat_harian``, the ``<jenis>_versi`` tables and ``event_ledger``.
 
-    def __init__(self, settings: Settings, gudang: Gudang, topic: str) -> None:
+    With ``metrik`` it counts rows per table, write time, failed writes and its lag (see satudata.metrik).
+    """
+
+    def __init__(
+        self, settings: Settings, gudang: Gudang, topic: str, metrik: MetrikSink | None = None
+    ) -> None:
         self.settings = settings
         self.gudang = gudang
         self.topic = topic
+        self.metrik = metrik
         self.ditulis = 0
+        self._lag_partisi: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._consumer: AIOKafkaConsumer | None = None
 
@@ -112,15 +123,37 @@ class ClickHouseSink:
                 self.ditulis += len(pesan)
             if batch:
                 await self._consumer.commit()
+            if self.metrik is not None:
+                await self._perbarui_lag(self.metrik)
+
+    async def _perbarui_lag(self, metrik: MetrikSink) -> None:
+        """Lag per assigned partition: the last high watermark the broker reported − the read position."""
+        assert self._consumer is not None
+        partisi: set[int] = set()
+        for tp in self._consumer.assignment():
+            tertinggi = self._consumer.highwater(tp)
+            if tertinggi is None:
+                continue
+            posisi = await self._consumer.position(tp)
+            metrik.lag.labels(str(tp.partition)).set(max(0, tertinggi - posisi))
+            partisi.add(tp.partition)
+        for p in self._lag_partisi - partisi:  # revoked: another sink reports them
+            metrik.lag.remove(str(p))
+        self._lag_partisi = partisi
 
     async def _tulis_sampai_berhasil(self, pesan: list[PesanStatistik]) -> None:
         """Retry a failed write (ClickHouse down, say) with backoff; offsets are committed only after it."""
         jeda = 0.5
         while True:
+            mulai = time.perf_counter()
             try:
                 await self.tulis(pesan)
+                if self.metrik is not None:
+                    self.metrik.flush_durasi.observe(time.perf_counter() - mulai)
                 return
             except Exception:
+                if self.metrik is not None:
+                    self.metrik.gagal.inc()
                 log.exception(
                     "writing %s messages to ClickHouse failed; retrying in %.1f s", len(pesan), jeda
                 )
@@ -199,9 +232,14 @@ class ClickHouseSink:
             for (t, part, (g, tanggal)), (v, n) in agregat.items()
         ]
         for jenis, baris in versi_baris.items():
-            await self.gudang.insert(tabel_versi.nama_tabel(jenis), baris, tabel_versi.kolom(jenis))
-        await self.gudang.insert("agregat_harian", rows, AGREGAT_KOLOM)
-        await self.gudang.insert("event_ledger", ledger, LEDGER_KOLOM)
+            await self._insert(tabel_versi.nama_tabel(jenis), baris, tabel_versi.kolom(jenis))
+        await self._insert("agregat_harian", rows, AGREGAT_KOLOM)
+        await self._insert("event_ledger", ledger, LEDGER_KOLOM)
+
+    async def _insert(self, tabel: str, baris: Sequence[Sequence[Any]], kolom: Sequence[str]) -> None:
+        await self.gudang.insert(tabel, baris, kolom)
+        if self.metrik is not None and baris:
+            self.metrik.baris.labels(tabel).inc(len(baris))
 
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -213,21 +251,29 @@ def _ordinal(hari_sejak_1970: int) -> int:
     return 0 if tanggal == TANPA_LAHIR else tanggal.toordinal()
 
 
-async def jalankan_sink(settings: Settings) -> None:
-    """Run the sink on its own until SIGINT/SIGTERM (deployments with a ClickHouse server)."""
+async def jalankan_sink(settings: Settings, berhenti: asyncio.Event | None = None) -> None:
+    """Run the sink on its own until SIGINT/SIGTERM, or until ``berhenti`` is set (deployments with a
+    ClickHouse server). Its metrics are served at ``http://<sink_metrics_host>:<sink_metrics_port>/metrics``."""
     from satudata.kafka.topics import ensure_topics, hub_topics
 
     topics = hub_topics(settings)
     await ensure_topics(settings.bootstrap_servers, topics.all())
     gudang = Gudang(settings)
     await asyncio.get_running_loop().run_in_executor(None, gudang.migrate)
-    sink = ClickHouseSink(settings, gudang, topics.statistik_penduduk.name)
-    berhenti = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, berhenti.set)
-    await sink.start()
+    registry = CollectorRegistry()
+    sink = ClickHouseSink(settings, gudang, topics.statistik_penduduk.name, metrik_sink(registry))
+    if berhenti is None:
+        berhenti = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, berhenti.set)
+    server, _ = start_http_server(settings.sink_metrics_port, settings.sink_metrics_host, registry=registry)
     try:
-        await berhenti.wait()
+        await sink.start()
+        try:
+            await berhenti.wait()
+        finally:
+            await sink.stop()
     finally:
-        await sink.stop()
+        server.shutdown()
+        server.server_close()

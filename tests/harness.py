@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from api.server import api_in_process
+from satudata.kafka.broker import free_port
 from satudata.kafka.offsets import OffsetReader
 from satudata.kafka.topics import hub_topics
 from satudata.proses import HubProcess
@@ -39,7 +40,9 @@ class Hub:
     workers: list[HubProcess] = field(default_factory=list)
 
     def start_worker(self) -> HubProcess:
-        w = HubProcess(self.settings, "worker", log=self.logs / f"worker-{len(self.workers)}.log")
+        """A new worker process; its web server (/metrics) gets a port of its own (``w.settings``)."""
+        settings = self.settings.model_copy(update={"faust_web_port": free_port()})
+        w = HubProcess(settings, "worker", log=self.logs / f"worker-{len(self.workers)}.log")
         w.start()
         self.workers.append(w)
         return w

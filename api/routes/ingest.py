@@ -13,8 +13,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from api.deps import GudangDep, PublishersDep, ReferensiDep, SettingsDep
+from api.deps import GudangDep, MetrikDep, PublishersDep, ReferensiDep, SettingsDep
 from satudata.jenis import JENIS, JenisRekaman, periksa_perubahan
+from satudata.metrik import DITERIMA, DITOLAK, MetrikApi
 from satudata.perubahan import PerubahanValid
 from satudata.wilayah import KodeWilayahError, ReferensiWilayah
 
@@ -50,6 +51,21 @@ def _kelurahan(raw: Any, ref: ReferensiWilayah) -> str:
         return ""
 
 
+def _catat_metrik(
+    metrik: MetrikApi, jenis: str, diterima: int, ditolak: int, log: Counter[tuple[str, str]]
+) -> None:
+    """Count one published batch: once per batch and reason code, not per record."""
+    per_alasan: Counter[str] = Counter()
+    for (_, alasan), n in log.items():
+        if alasan:
+            per_alasan[alasan] += n
+    metrik.rekaman.labels(jenis, DITERIMA).inc(diterima)
+    metrik.rekaman.labels(jenis, DITOLAK).inc(ditolak)
+    for alasan, n in per_alasan.items():
+        metrik.ditolak.labels(jenis, alasan).inc(n)
+    metrik.batch_ukuran.labels(jenis).observe(diterima + ditolak)
+
+
 def buat_router(jenis: JenisRekaman) -> APIRouter:
     """The ingest router of one record type: ``POST /v1/<jenis.nama>/events``."""
     router = APIRouter(prefix=f"/v1/{jenis.nama}", tags=[jenis.nama])
@@ -72,6 +88,7 @@ def buat_router(jenis: JenisRekaman) -> APIRouter:
         publishers: PublishersDep,
         gudang: GudangDep,
         ref: ReferensiDep,
+        metrik: MetrikDep,
     ) -> HasilBatch:
         if len(batch.records) > settings.ingest_max_batch:
             raise HTTPException(
@@ -106,6 +123,7 @@ def buat_router(jenis: JenisRekaman) -> APIRouter:
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 f"Kafka tidak dapat menerima data saat ini ({type(exc).__name__}); kirim ulang batch ini nanti",
             ) from exc
+        _catat_metrik(metrik, jenis.nama, len(valid), len(hasil) - len(valid), log)
         batch_id = str(uuid.uuid4())
         await gudang.insert(
             "ingest_log",

@@ -119,7 +119,15 @@ async def hub_bench(settings: Settings, work: Path, workers: int) -> AsyncIterat
     """Topics, the API with its sink, and ``workers`` worker processes (stopped again on exit)."""
     await ensure_topics(settings.bootstrap_servers, hub_topics(settings).all())
     async with api_in_process(settings) as app:
-        procs = [HubProcess(settings, "worker", log=work / f"worker-{i}.log") for i in range(workers)]
+        # each worker's web server (/metrics) needs a port of its own
+        procs = [
+            HubProcess(
+                settings.model_copy(update={"faust_web_port": free_port()}),
+                "worker",
+                log=work / f"worker-{i}.log",
+            )
+            for i in range(workers)
+        ]
         try:
             yield HubBench(settings, app, procs)
         finally:

@@ -106,12 +106,14 @@ def _filter(kolom_wilayah: str) -> str:
 
 def sql_kategori(kat: Kategori, kolom_wilayah: str, *, per_kelurahan: bool = False) -> str:
     """SQL returning ``(kode, jenis_kelamin, jumlah)`` for parameters ``kategori``, ``wilayah``, ``per``
-    (and ``dari`` for flows); with ``per_kelurahan`` the rows start with ``kode_kelurahan``."""
+    (and ``dari`` for flows); with ``per_kelurahan`` the rows start with ``kode_kelurahan``. The columns are
+    named ``kelompok, jk, banyak`` so that the dashboards can wrap the query."""
     where = _filter(kolom_wilayah) + (" AND tanggal >= {dari:Date32}" if kat.aliran else "")
     kel = "kode_kelurahan, " if per_kelurahan else ""
     if kat.bentuk in ("kode", "dinamis", "ya-tidak", "tunggal"):
         return (
-            f"SELECT {kel}kode, jenis_kelamin, toInt64(sum(jumlah)) {where} GROUP BY {kel}kode, jenis_kelamin"
+            f"SELECT {kel}kode AS kelompok, jenis_kelamin AS jk, toInt64(sum(jumlah)) AS banyak {where} "
+            f"GROUP BY {kel}kelompok, jk"
         )
     umur = sql_umur("tanggal_lahir", "{per:Date32}")
     # Age is computed once per (code, sex, birth date) row, as ``u``, and the bands are read from it.
@@ -124,16 +126,16 @@ def sql_kategori(kat: Kategori, kolom_wilayah: str, *, per_kelurahan: bool = Fal
         ada = "kode != ''" if kat.bentuk == "umur" else f"kode = '1' AND tanggal_lahir > {_TANPA_LAHIR}"
         band = f"if({ada}, {sql_rentang(kat.rentang, 'u')}, '')"
         return (
-            f"SELECT {kel}{band} AS b, jenis_kelamin, toInt64(sum(n)) FROM ({inner}) "
-            f"GROUP BY {kel}b, jenis_kelamin"
+            f"SELECT {kel}{band} AS kelompok, jenis_kelamin AS jk, toInt64(sum(n)) AS banyak FROM ({inner}) "
+            f"GROUP BY {kel}kelompok, jk"
         )
     # ktp: kode "status_rekam|pernah_kawin|ktp_el"; counted among those obliged to hold one at ``per`` (aged
     # 17 or more, or ever married), KIA holders (ktp_el 3) excluded, as OpenSID's statistic 18.
     wajib = f"(parts[2] = '1' OR (tanggal_lahir > {_TANPA_LAHIR} AND u >= 17)) AND parts[3] != '3'"
     return (
-        f"SELECT {kel}parts[1] AS rekam, jenis_kelamin, toInt64(sum(n)) FROM ("
+        f"SELECT {kel}parts[1] AS kelompok, jenis_kelamin AS jk, toInt64(sum(n)) AS banyak FROM ("
         f"SELECT {kel}splitByChar('|', kode) AS parts, jenis_kelamin, tanggal_lahir, u, n FROM ({inner})) "
-        f"WHERE {wajib} GROUP BY {kel}rekam, jenis_kelamin"
+        f"WHERE {wajib} GROUP BY {kel}kelompok, jk"
     )
 
 
@@ -147,6 +149,6 @@ def parameter(kat: Kategori, wilayah: str, per: dt.date, dari: dt.date | None = 
 def sql_nama_program(kolom_wilayah: str) -> str:
     """(kode_kelurahan, program id, name) of the bantuan programmes known on ``{per}`` (names normalised)."""
     return (
-        "SELECT kode_kelurahan, toString(id), upper(trim(BOTH ' ' FROM ifNull(nama, ''))) "
+        "SELECT kode_kelurahan, toString(id) AS program, upper(trim(BOTH ' ' FROM ifNull(nama, ''))) AS nama_program "
         f"FROM ({sql_hidup('bantuan-program', kolom_wilayah)})"
     )

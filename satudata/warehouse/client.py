@@ -106,6 +106,14 @@ class Gudang:
     async def query(self, sql: str, parameters: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         return await asyncio.get_running_loop().run_in_executor(self._pool, self._query, sql, parameters)
 
+    def _query_kolom(self, sql: str) -> tuple[list[str], list[str], list[tuple[Any, ...]]]:
+        hasil = self.client.query(sql.replace("{db}", self.db))
+        return list(hasil.column_names), [t.name for t in hasil.column_types], list(hasil.result_rows)
+
+    async def query_kolom(self, sql: str) -> tuple[list[str], list[str], list[tuple[Any, ...]]]:
+        """Column names, ClickHouse type names and rows of ``sql`` (for checking dashboard queries)."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._query_kolom, sql)
+
     def _insert(self, table: str, rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> None:
         if rows:
             self.client.insert(f"{self.db}.{table}", list(rows), column_names=list(columns))

@@ -1,0 +1,96 @@
+"""OpenKab (Kota Bima): the city board — headline cards, population per kecamatan and kelurahan, the age
+pyramid, trends, the laporan bulanan and every statistics category, with kecamatan → kelurahan variables
+("All" = Semua) and links down to OpenDK."""
+
+from __future__ import annotations
+
+from grafana_foundation_sdk.builders import dashboard
+from grafana_foundation_sdk.cog import builder as cogbuilder
+from grafana_foundation_sdk.models import dashboard as model
+
+from grafana.kategori import baris_kategori, panel_kategori
+from grafana.panel import batang, dasbor, tabel, variabel_kecamatan, variabel_kelurahan
+from grafana.ringkasan import (
+    kartu_ringkasan,
+    panel_laporan,
+    panel_piramida,
+    panel_tren,
+    sql_per_wilayah,
+)
+from satudata.statistik import KATEGORI
+from satudata.wilayah import Tingkat
+
+UID = "openkab-kota"
+UID_OPENDK = "opendk-kecamatan"
+
+
+def tautan_papan() -> list[cogbuilder.Builder[model.DashboardLink]]:
+    """The board menu: every Satu Data board, keeping the time range and variables."""
+    return [
+        dashboard.DashboardLink("Papan Satu Data")
+        .type(model.DashboardLinkType.DASHBOARDS)
+        .tags(["satudata"])
+        .as_dropdown(True)
+        .include_vars(True)
+        .keep_time(True)
+    ]
+
+
+def tautan_kolom(judul: str, url: str) -> model.DynamicConfigValue:
+    return model.DynamicConfigValue(id_val="links", value=[{"title": judul, "url": url}])
+
+
+def buat(db: str) -> dashboard.Dashboard:
+    ke_opendk = f"/d/{UID_OPENDK}/opendk?var-kecamatan=${{__data.fields.Kode}}&${{__url_time_range}}"
+    ke_kelurahan = (
+        f"/d/{UID_OPENDK}/opendk?var-kecamatan=${{__data.fields.Induk}}&var-kelurahan=${{__data.fields.Kode}}"
+        "&${__url_time_range}"
+    )
+    d = (
+        dasbor(
+            UID, "OpenKab — Kota Bima",
+            "Dasbor Satu Data Kota Bima (OpenKab): data kependudukan dari SIMATIK 41 kelurahan, diperbarui "
+            "terus-menerus. Angka stok dihitung per tanggal akhir rentang waktu.",
+            ["openkab"],
+        )
+        .links(tautan_papan())
+        .with_variable(variabel_kecamatan())
+        .with_variable(variabel_kelurahan())
+        .with_row(dashboard.Row("Ringkasan"))
+    )  # fmt: skip
+    for p in kartu_ringkasan(db):
+        d = d.with_panel(p)
+    per_kec = tabel(
+        "Penduduk per kecamatan",
+        "Klik nama kecamatan untuk membuka OpenDK kecamatan itu.",
+        sql_per_wilayah(db, Tingkat.KECAMATAN),
+        w=12,
+        h=9,
+    ).override_by_name("Kecamatan", [tautan_kolom("Buka OpenDK ${__data.fields.Kecamatan}", ke_opendk)])
+    per_kel = tabel(
+        "Penduduk per kelurahan",
+        "Penduduk, laki-laki, perempuan dan KK setiap kelurahan dalam pilihan.",
+        sql_per_wilayah(db, Tingkat.KELURAHAN),
+        w=12,
+        h=9,
+    ).override_by_name(
+        "Kelurahan", [tautan_kolom("Buka kelurahan ${__data.fields.Kelurahan} di OpenDK", ke_kelurahan)]
+    )
+    d = d.with_row(dashboard.Row("Penduduk per wilayah")).with_panel(per_kec).with_panel(per_kel)
+    d = d.with_panel(
+        batang("Penduduk per kecamatan — grafik", "Laki-laki dan perempuan per kecamatan.",
+               f'SELECT "Kecamatan", "Laki-laki", "Perempuan" FROM ({sql_per_wilayah(db, Tingkat.KECAMATAN)})',
+               sumbu_x="Kecamatan", w=12, h=10, tumpuk=True)
+    ).with_panel(panel_piramida(db))  # fmt: skip
+    d = d.with_row(dashboard.Row("Tren dan surat"))
+    for p in panel_tren(db):
+        d = d.with_panel(p)
+    d = d.with_row(dashboard.Row("Laporan bulanan"))
+    for p in panel_laporan(db):
+        d = d.with_panel(p)
+    d = d.with_row(dashboard.Row("Bantuan sosial"))
+    for p in panel_kategori(KATEGORI["bantuan"], db):
+        d = d.with_panel(p)
+    for row in baris_kategori(db):
+        d = d.with_row(row)
+    return d

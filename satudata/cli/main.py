@@ -10,12 +10,14 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
+from satudata.cli.grafana import grafana_app
 from satudata.kafka.broker import BrokerError, KafkaBroker, ensure_kafka_libs
 from satudata.settings import Settings, get_settings
 
 app = typer.Typer(help="Hub integrasi Satu Data Kota Bima.", no_args_is_help=True, add_completion=False)
 kafka_app = typer.Typer(help="Broker Kafka lokal (KRaft, dari Maven Central).", no_args_is_help=True)
 app.add_typer(kafka_app, name="kafka")
+app.add_typer(grafana_app, name="grafana")
 console = Console()
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Folder data lokal (bawaan: .data).")]
@@ -163,12 +165,13 @@ def up(
 @app.command("bench")
 def bench(
     uji: Annotated[
-        Literal["aliran", "muat", "kueri"],
+        Literal["aliran", "muat", "kueri", "panel"],
         typer.Argument(
             help="aliran (bawaan): laju konsumsi+decode mentah vs pipeline, dan kesegaran (penduduk saja). "
             "muat: muatan awal Kota Bima (semua jenis rekaman) ujung ke ujung ke hub kosong. "
             "kueri: latensi setiap statistik dan laporan bulanan lewat API dan SQL, pada skala Kota Bima dan "
-            "NTB (didahului muatan awal seperti muat)."
+            "NTB (didahului muatan awal seperti muat). "
+            "panel: latensi kueri setiap panel dasbor Grafana pada skala Kota Bima (didahului muatan awal)."
         ),
     ] = "aliran",
     skala: Annotated[float, typer.Option(help="Skala populasi (1.0 ≈ 165 ribu penduduk).")] = 1.0,
@@ -197,6 +200,9 @@ def bench(
         Path | None, typer.Option(help="Tulis juga bagian Markdown hasil ke berkas ini (ditimpa).")
     ] = None,
     worker: Annotated[int, typer.Option(min=1, help="Jumlah proses worker Faust.")] = 1,
+    ulang: Annotated[
+        int, typer.Option(min=1, help="(panel) Ulangan setiap kueri panel per pilihan wilayah.")
+    ] = 3,
 ) -> None:
     """Benchmark hub; hasilnya dicetak sebagai bagian Markdown untuk docs/BENCHMARKS.md (lihat argumen UJI)."""
     if uji == "muat":
@@ -214,6 +220,14 @@ def bench(
         if not hasil.seimbang:
             console.print("[red]masuk ≠ diterapkan + dead letter, atau ada record ditolak / dead letter[/]")
             raise typer.Exit(1)
+        return
+    if uji == "panel":
+        from satudata.cli.bench_panel import bench_panel
+
+        bench_panel(
+            get_settings(), console, skala=skala, seed=seed, workers=worker, n_kelurahan=kelurahan, ulang=ulang,
+            tulis=bool(tulis), keluaran=keluaran,
+        )  # fmt: skip
         return
     if uji == "kueri":
         from satudata.cli.bench_kueri import bench_kueri

@@ -93,7 +93,9 @@ def berkas(database: str = DATABASE) -> dict[Path, str]:
     out: dict[Path, str] = {}
     for keluarga, model in semua_dasbor(database):
         out[Path("dashboards") / keluarga.nama / f"{model['uid']}.json"] = _json(model)
-    out[Path("provisioning/datasources/satudata.yaml")] = _yaml(datasource(), "Passwords come from $ENV.")
+    out[Path("provisioning/datasources/satudata.yaml")] = _yaml(
+        datasource(), "Passwords come from Grafana's environment."
+    )
     out[Path("provisioning/dashboards/satudata.yaml")] = _yaml(penyedia(), "One folder per board family.")
     return out
 

@@ -11,7 +11,7 @@ from grafana_foundation_sdk.builders import dashboard
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models.dashboard import Dashboard
 
-from grafana import opendk, openkab
+from grafana import kualitas, opendk, openkab, operasional, sektoral
 from grafana.kueri import daftarkan_plugin
 
 
@@ -41,6 +41,9 @@ def _satu(buat: Callable[[str], dashboard.Dashboard]) -> Pembuat:
 def pembuat() -> dict[Keluarga, Pembuat]:
     """Each family's dashboard builders, given the ClickHouse database name."""
     out: dict[Keluarga, Pembuat] = {OPENKAB: _satu(openkab.buat), OPENDK: _satu(opendk.buat)}
+    out[OPERASIONAL] = _satu(operasional.buat)
+    out[KUALITAS] = _satu(kualitas.buat)
+    out[SEKTORAL] = sektoral.buat_semua
     return out
 
 

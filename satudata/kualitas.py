@@ -12,6 +12,8 @@ Per kelurahan, as of the end of ``per`` (WITA):
   resident of another kelurahan of the city, or by another resident of the same kelurahan;
 - impossible combinations (:data:`ATURAN`, conditions on the ``penduduk_versi`` columns).
 
+The queries name their columns, so the data-quality board (:mod:`grafana.kualitas`) reads the same SQL by name.
+
 The last two read the residents' states on ``per`` (:mod:`satudata.warehouse.keadaan`), the slow exact path.
 Event and rejection counts are cumulative: everything the hub received before the day after ``per`` (WITA).
 """
@@ -36,6 +38,7 @@ from satudata.wilayah import ReferensiWilayah, Tingkat, Wilayah
 
 KODE_TIDAK_VALID = "kode-di-luar-daftar"  # reason code of an out-of-list code, at the edge and in the stream
 CARA_KB_TIDAK_MENGGUNAKAN = 100  # cara_kb "Tidak Menggunakan": not a KB method
+HARI_AKTIF = 7  # default window: a kelurahan is active if it sent an event in the last 7 days up to per
 
 # Resident fields whose BELUM MENGISI share is reported: key → (kategori in agregat_harian, title).
 BIDANG: dict[str, tuple[str, str]] = {
@@ -80,10 +83,11 @@ ATURAN: tuple[Aturan, ...] = (
 
 
 def sql_ledger() -> str:
-    """(kode_kelurahan, hasil, alasan, count, max ts_sumber) of the source events of ``{topik}`` from
-    kelurahan under ``{awalan}`` received before ``{batas:Int64}`` (epoch ms)."""
+    """(kode_kelurahan, hasil_event, alasan, jumlah_event, terakhir: max ts_sumber) of the source events of
+    ``{topik}`` from kelurahan under ``{awalan}`` received before ``{batas:Int64}`` (epoch ms)."""
     return (
-        "SELECT kode_kelurahan, toString(hasil), alasan, count(), max(ts_sumber) "
+        "SELECT kode_kelurahan, toString(hasil) AS hasil_event, alasan, count() AS jumlah_event, "
+        "max(ts_sumber) AS terakhir "
         "FROM {db}.event_ledger FINAL WHERE has({topik:Array(String)}, topik) "
         "AND startsWith(kode_kelurahan, {awalan:String}) AND toUnixTimestamp64Milli(ts_sumber) < {batas:Int64} "
         "GROUP BY kode_kelurahan, hasil, alasan"
@@ -91,28 +95,30 @@ def sql_ledger() -> str:
 
 
 def sql_ditolak() -> str:
-    """(kode_kelurahan, alasan, jumlah) of the records rejected at the API edge before ``{batas}``."""
+    """(kode_kelurahan, alasan, ditolak) of the records rejected at the API edge before ``{batas}``."""
     return (
-        "SELECT kode_kelurahan, alasan, toInt64(sum(jumlah)) FROM {db}.ingest_log FINAL "
+        "SELECT kode_kelurahan, alasan, toInt64(sum(jumlah)) AS ditolak FROM {db}.ingest_log FINAL "
         "WHERE alasan != '' AND startsWith(kode_kelurahan, {awalan:String}) "
         "AND toUnixTimestamp64Milli(waktu) < {batas:Int64} GROUP BY kode_kelurahan, alasan"
     )
 
 
 def sql_belum_mengisi(kolom_wilayah: str) -> str:
-    """(kode_kelurahan, kategori, BELUM MENGISI, total) of living residents on ``{per}``, for the categories
-    ``{kategori:Array(String)}`` and the wilayah ``{wilayah}`` (a value of ``kolom_wilayah``)."""
+    """(kode_kelurahan, kategori, belum_mengisi, penduduk_hidup) of living residents on ``{per}``, for the
+    categories ``{kategori:Array(String)}`` and the wilayah ``{wilayah}`` (a value of ``kolom_wilayah``)."""
     return (
-        f"SELECT kode_kelurahan, kategori, toInt64(sumIf(jumlah, kode = '{BELUM_MENGISI_KODE}')), "
-        "toInt64(sum(jumlah)) FROM {db}.agregat_harian FINAL WHERE has({kategori:Array(String)}, kategori) "
+        "SELECT kode_kelurahan, kategori, "
+        f"toInt64(sumIf(jumlah, kode = '{BELUM_MENGISI_KODE}')) AS belum_mengisi, toInt64(sum(jumlah)) AS "
+        "penduduk_hidup FROM {db}.agregat_harian FINAL WHERE has({kategori:Array(String)}, kategori) "
         f"AND {kolom_wilayah} = {{wilayah:String}} AND tanggal <= {{per:Date32}} "
         "GROUP BY kode_kelurahan, kategori"
     )
 
 
 def sql_nik_ganda() -> str:
-    """(kode_kelurahan, residents whose NIK pseudonym a living resident of another kelurahan also holds,
-    residents who share it with another resident of their kelurahan), for kelurahan under ``{awalan}``.
+    """(kode_kelurahan, nik_ganda: residents whose NIK pseudonym a living resident of another kelurahan also
+    holds, nik_ganda_dalam: residents who share it with another resident of their kelurahan), for kelurahan
+    under ``{awalan}``.
     Compared over the whole kota ``{wilayah}`` on ``{per}``; an empty pseudonym (NIK "0", temporary) is none."""
     hidup = sql_hidup("penduduk", "kode_kota")
     per_kelurahan = (
@@ -120,16 +126,17 @@ def sql_nik_ganda() -> str:
         "WHERE status_dasar = 1 AND nik_hmac != '' GROUP BY kode_kelurahan, nik_hmac"
     )
     return (
-        "SELECT kode_kelurahan, toInt64(sumIf(n, n_kel > 1)), toInt64(sumIf(n, n > 1)) FROM ("
+        "SELECT kode_kelurahan, toInt64(sumIf(n, n_kel > 1)) AS nik_ganda, toInt64(sumIf(n, n > 1)) AS "
+        "nik_ganda_dalam FROM ("
         f"SELECT kode_kelurahan, n, count() OVER (PARTITION BY nik_hmac) AS n_kel FROM ({per_kelurahan})) "
         "WHERE startsWith(kode_kelurahan, {awalan:String}) GROUP BY kode_kelurahan"
     )
 
 
 def sql_kombinasi(kolom_wilayah: str, aturan: Sequence[Aturan] = ATURAN) -> str:
-    """(kode_kelurahan, one count per rule in ``aturan`` order) of living residents on ``{per}`` in the
-    wilayah ``{wilayah}`` (a value of ``kolom_wilayah``)."""
-    hitung = ", ".join(f"toInt64(countIf(ifNull(({a.kondisi}), 0)))" for a in aturan)
+    """(kode_kelurahan, one count per rule in ``aturan`` order, named by the rule's code) of living residents
+    on ``{per}`` in the wilayah ``{wilayah}`` (a value of ``kolom_wilayah``)."""
+    hitung = ", ".join(f"toInt64(countIf(ifNull(({a.kondisi}), 0))) AS `{a.kode}`" for a in aturan)
     umur = sql_umur("tanggallahir", "{per:Date32}")
     return (
         f"SELECT kode_kelurahan, {hitung} FROM ("
@@ -150,6 +157,13 @@ def aktif(terakhir: dt.datetime | None, per: dt.date, hari_aktif: int) -> bool:
         return False
     tanggal = terakhir.astimezone(WITA).date()
     return per - dt.timedelta(days=hari_aktif - 1) <= tanggal <= per
+
+
+def sql_aktif(terakhir: str, per: str, hari_aktif: int = HARI_AKTIF) -> str:
+    """:func:`aktif` as a ClickHouse condition: ``terakhir`` (a UTC DateTime64, NULL = none) falls on one of
+    the ``hari_aktif`` days (WITA) ending with the date ``per`` (both SQL expressions)."""
+    hari = f"dateDiff('day', toDate({terakhir}, 'Asia/Makassar'), {per})"
+    return f"ifNull({hari} BETWEEN 0 AND {hari_aktif - 1}, 0)"
 
 
 # -- assembly --

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from api.deps import GudangDep, ReferensiDep, SettingsDep
 from api.routes.statistik import Format, InfoWilayah, cari_wilayah, tanggal_per
 from satudata.kafka.topics import hub_topics
-from satudata.kualitas import ATURAN, BIDANG, BarisKualitas, hitung
+from satudata.kualitas import ATURAN, BIDANG, HARI_AKTIF, BarisKualitas, hitung
 
 router = APIRouter(prefix="/v1/kualitas-data", tags=["kualitas"])
 
@@ -102,7 +102,7 @@ async def kualitas_data(
     bulan: Annotated[str | None, Query(description="akhir bulan YYYY-MM, pengganti per")] = None,
     hari_aktif: Annotated[
         int, Query(ge=1, le=366, description="kelurahan aktif bila ada event dalam sekian hari s.d. per")
-    ] = 7,
+    ] = HARI_AKTIF,
     format: Annotated[Format, Query(description="json atau csv")] = "json",
 ) -> TabelKualitas | Response:
     w = cari_wilayah(ref, wilayah)

@@ -158,6 +158,7 @@ async def test_every_panel_runs_on_pipeline_data(settings: Settings, tmp_path: P
         assert dijalankan > 300
         await tables_equal_api(hub, [(None, pilihan_semua[0]), (kec.kode, pilihan_semua[1]),
                                      (kel.kode, pilihan_semua[2])])  # fmt: skip
+        await operasional_equal_api(hub, pilihan_semua[0])
 
 
 async def tables_equal_api(hub: Hub, wilayah: list[tuple[str | None, dict[str, Any]]]) -> None:
@@ -189,3 +190,45 @@ async def tables_equal_api(hub: Hub, wilayah: list[tuple[str | None, dict[str, A
                                           "kk_jumlah")] for b in r.json()["baris"]]  # fmt: skip
         assert [[int(v) for v in x[2:]] for x in rows] == api_l, kode
         assert any(any(v for v in baris) for baris in api_l[1:6]), "no vital events in the month: weak test"
+
+
+async def operasional_equal_api(hub: Hub, semua: dict[str, Any]) -> None:
+    """With every kelurahan and a range holding every event, the Operasional board's ClickHouse cards and tables
+    give ``/v1/operasional/hitungan``; its events-per-second series add up to the events card."""
+    model = next(
+        m for k, m in semua_dasbor(hub.settings.clickhouse_database) if m["uid"] == "operasional-hub"
+    )
+    per_judul = {p["title"]: p for p in panels(model)}
+    ctx = konteks(model, semua, await opsi_variabel(hub, model, semua))
+
+    async def baris(judul: str) -> list[tuple[Any, ...]]:
+        _, _, rows = await hub.gudang.query_kolom(ekspansi(per_judul[judul]["targets"][0]["rawSql"], ctx))
+        return [tuple(r) for r in rows]
+
+    r = await hub.client.get("/v1/operasional/hitungan")
+    assert r.status_code == 200, r.text
+    aliran, ingest = r.json()["aliran"], r.json()["ingest"]
+    assert aliran["dead_letter"] > 0 and ingest["ditolak"] > 0, "no dirty data: weak test"
+    kartu = {j: int((await baris(j))[0][0]) for j in ("Peristiwa diproses", "Diterapkan", "Dead letter",
+                                                      "Ditolak di pintu masuk")}  # fmt: skip
+    assert kartu == {
+        "Peristiwa diproses": aliran["diterapkan"] + aliran["dead_letter"],
+        "Diterapkan": aliran["diterapkan"],
+        "Dead letter": aliran["dead_letter"],
+        "Ditolak di pintu masuk": ingest["ditolak"],
+    }
+    proses = await baris("Hasil pemrosesan per topik dan alasan")
+    assert sum(int(x[3]) for x in proses if x[1] == "diterapkan") == aliran["diterapkan"]
+    dlq: dict[str, int] = {}
+    for x in proses:
+        if x[1] == "dead letter":
+            dlq[str(x[2])] = dlq.get(str(x[2]), 0) + int(x[3])
+    assert dlq == aliran["alasan_dead_letter"]
+    hasil: dict[str, int] = {}
+    for x in await baris("Hasil ingest per jenis dan alasan"):
+        hasil[str(x[1])] = hasil.get(str(x[1]), 0) + int(x[2])
+    assert hasil.pop("diterima") == ingest["diterima"] and hasil == ingest["alasan_penolakan"]
+    laju = await baris("Peristiwa per detik per jenis — ClickHouse")
+    assert (
+        round(sum(float(v) for x in laju for v in x[1:]) * ctx.interval_detik) == kartu["Peristiwa diproses"]
+    )

@@ -17,7 +17,7 @@ leaves ClickHouse. :func:`sql_sel` follows ``susun_sel`` step by step on arrays 
    (each row's L, P, unknown, all; then each column's rows, TOTAL last) and, where exactly one member is hidden,
    hides the same cell (smallest key, not the total, first in group order). A pass that hides nothing leaves
    the state unchanged and every pass that hides something hides a new cell, so ``cells + 1`` passes reach the
-   same fixed point as the ``while`` loop;
+   same fixed point as the ``while`` loop; passes after the first that changes nothing are skipped;
 4. the published cells go out (unknown sex is in the totals only): a row per code with L, P and all side by
    side, or, without a code breakdown, a row per L, P and TOTAL (:func:`sql_tabel`).
 
@@ -164,7 +164,12 @@ def sql_sel(ind: Indikator, s: Sektor, hitungan: str) -> str:
     )
     kelompok = _kelompok(ind, jk)
     if s.sembunyikan_pelengkap and kelompok:
-        m = f"arrayFold((f_m, f_n) -> arrayFold({_langkah()}, kel, f_m), range(n + 1), m0)"
+        # state (hidden marks, converged); once a pass changes nothing the rest are skipped (short-circuit if)
+        lintasan = f"arrayFold({_langkah()}, kel, f_s.1)"
+        m = (
+            f"arrayFold((f_s, f_n) -> if(f_s.2 = 1, f_s, arrayMap(f_b -> (f_b, toUInt8(f_b = f_s.1)), "
+            f"[{lintasan}])[1]), range(n + 1), (m0, toUInt8(0))).1"
+        )
     else:
         m, kelompok = "m0", "CAST([] AS Array(Array(UInt64)))"
     return (

@@ -121,10 +121,17 @@ def sql_rentang(nama: str, umur_sql: str) -> str:
 
     ``''`` when no band holds the age (a negative age, or one past a closed last band), like ``None`` from
     :func:`label_umur`. Combine with :func:`sql_umur`: ``sql_rentang("opendk", sql_umur("lahir", "today()"))``.
+
+    The bands are sorted and disjoint (checked when loaded), so the band is found by counting the lower bounds
+    at or below the age and checking its upper bound — a vectorised array lookup, several times faster than a
+    ``multiIf`` over the bands (whose short-circuit evaluation costs a pass per band).
     """
+    bands = rentang_set(nama)
+    if not bands:
+        return "''"
     u = f"({umur_sql})"
-    cabang: list[str] = []
-    for r in rentang_set(nama):
-        syarat = f"{u} >= {r.dari}" if r.sampai is None else f"{u} >= {r.dari} AND {u} <= {r.sampai}"
-        cabang += [syarat, _teks_sql(r.label)]
-    return f"multiIf({', '.join(cabang)}, '')" if cabang else "''"
+    dari = ", ".join(str(r.dari) for r in bands)
+    sampai = ", ".join(str(2**31 - 1 if r.sampai is None else r.sampai) for r in bands)
+    label = ", ".join(_teks_sql(r.label) for r in bands)
+    i = f"arrayCount(b -> b <= {u}, [{dari}])"
+    return f"if({i} = 0 OR {u} > [{sampai}][greatest({i}, 1)], '', [{label}][greatest({i}, 1)])"

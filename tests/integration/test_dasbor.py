@@ -72,7 +72,7 @@ def panels(model: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield p
 
 
-def konteks(model: dict[str, Any], pilihan: dict[str, Any], opsi: dict[str, list[str]]) -> Konteks:
+def konteks(pilihan: dict[str, Any], opsi: dict[str, list[str]]) -> Konteks:
     return Konteks(DARI, SAMPAI, 3600, pilihan, opsi)
 
 
@@ -138,7 +138,7 @@ async def test_every_panel_runs_on_pipeline_data(settings: Settings, tmp_path: P
                 if model["uid"] == "opendk-kecamatan" and pilihan["kecamatan"] == SEMUA:
                     pilihan = {**pilihan, "kecamatan": [ref.semua(Tingkat.KECAMATAN)[0].kode]}
                 opsi = await opsi_variabel(hub, model, pilihan)
-                ctx = konteks(model, pilihan, opsi)
+                ctx = konteks(pilihan, opsi)
                 for panel in panels(model):
                     for target in panel.get("targets", []):
                         if "rawSql" not in target:
@@ -166,7 +166,7 @@ async def tables_equal_api(hub: Hub, wilayah: list[tuple[str | None, dict[str, A
     model = next(m for k, m in semua_dasbor(hub.settings.clickhouse_database) if m["uid"] == "openkab-kota")
     per_judul = {p["title"]: p for p in panels(model)}
     for kode, pilihan in wilayah:
-        ctx = konteks(model, pilihan, await opsi_variabel(hub, model, pilihan))
+        ctx = konteks(pilihan, await opsi_variabel(hub, model, pilihan))
         for kat in KATEGORI.values():
             sql = ekspansi(per_judul[f"{kat.judul} — tabel"]["targets"][0]["rawSql"], ctx)
             _, _, rows = await hub.gudang.query_kolom(sql)
@@ -199,7 +199,7 @@ async def operasional_equal_api(hub: Hub, semua: dict[str, Any]) -> None:
         m for k, m in semua_dasbor(hub.settings.clickhouse_database) if m["uid"] == "operasional-hub"
     )
     per_judul = {p["title"]: p for p in panels(model)}
-    ctx = konteks(model, semua, await opsi_variabel(hub, model, semua))
+    ctx = konteks(semua, await opsi_variabel(hub, model, semua))
 
     async def baris(judul: str) -> list[tuple[Any, ...]]:
         _, _, rows = await hub.gudang.query_kolom(ekspansi(per_judul[judul]["targets"][0]["rawSql"], ctx))

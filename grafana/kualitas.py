@@ -17,7 +17,6 @@ from grafana_foundation_sdk.models import common
 from grafana_foundation_sdk.models import dashboard as model
 
 from grafana.kueri import KOLOM_KOTA, PER, ZONA, dari_lapisan_kueri, literal
-from grafana.openkab import tautan_papan
 from grafana.panel import (
     HIJAU,
     KUNING,
@@ -345,7 +344,6 @@ def buat(db: str) -> dashboard.Dashboard:
                "Kualitas data SIMATIK per kelurahan Kota Bima: keaktifan pengiriman, BELUM MENGISI, penolakan "
                "di API dan dead letter, kode tidak valid, NIK ganda dan kombinasi mustahil. Angka per tanggal "
                "akhir rentang waktu; sama dengan API /v1/kualitas-data.", ["kualitas"])
-        .links(tautan_papan())
         .with_variable(variabel_kecamatan())
         .with_variable(variabel_kelurahan())
         .with_row(dashboard.Row("Ringkasan"))

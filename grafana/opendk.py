@@ -6,20 +6,25 @@ from __future__ import annotations
 from grafana_foundation_sdk.builders import dashboard
 from grafana_foundation_sdk.models import dashboard as model
 
-from grafana.kategori import baris_kategori, panel_kategori
 from grafana.kueri import PER, saring_wilayah
 from grafana.openkab import UID as UID_OPENKAB
-from grafana.openkab import tautan_kolom, tautan_papan
-from grafana.panel import batang, dasbor, sql_wilayah, tabel, variabel_kecamatan, variabel_kelurahan
+from grafana.panel import (
+    batang,
+    dasbor,
+    sql_wilayah,
+    tabel,
+    tautan_kolom,
+    tautan_papan,
+    variabel_kecamatan,
+    variabel_kelurahan,
+)
 from grafana.ringkasan import (
     KEL_KEC,
     kartu_ringkasan,
-    panel_laporan,
     panel_piramida,
-    panel_tren,
     sql_per_wilayah,
+    tambah_bagian_bersama,
 )
-from satudata.statistik import KATEGORI
 from satudata.wilayah import Tingkat, referensi_kota_bima
 
 UID = "opendk-kecamatan"
@@ -88,15 +93,4 @@ def buat(db: str) -> dashboard.Dashboard:
                f'SELECT "Kelurahan", "Laki-laki", "Perempuan" FROM ({sql_per_wilayah(db, Tingkat.KELURAHAN)})',
                sumbu_x="Kelurahan", w=12, h=12, tumpuk=True)
     ).with_panel(panel_piramida(db))  # fmt: skip
-    d = d.with_row(dashboard.Row("Tren dan surat"))
-    for p in panel_tren(db):
-        d = d.with_panel(p)
-    d = d.with_row(dashboard.Row("Laporan bulanan"))
-    for p in panel_laporan(db):
-        d = d.with_panel(p)
-    d = d.with_row(dashboard.Row("Bantuan sosial"))
-    for p in panel_kategori(KATEGORI["bantuan"], db):
-        d = d.with_panel(p)
-    for row in baris_kategori(db):
-        d = d.with_row(row)
-    return d
+    return tambah_bagian_bersama(d, db)

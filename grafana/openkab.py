@@ -5,39 +5,18 @@ pyramid, trends, the laporan bulanan and every statistics category, with kecamat
 from __future__ import annotations
 
 from grafana_foundation_sdk.builders import dashboard
-from grafana_foundation_sdk.cog import builder as cogbuilder
-from grafana_foundation_sdk.models import dashboard as model
 
-from grafana.kategori import baris_kategori, panel_kategori
-from grafana.panel import batang, dasbor, tabel, variabel_kecamatan, variabel_kelurahan
+from grafana.panel import batang, dasbor, tabel, tautan_kolom, variabel_kecamatan, variabel_kelurahan
 from grafana.ringkasan import (
     kartu_ringkasan,
-    panel_laporan,
     panel_piramida,
-    panel_tren,
     sql_per_wilayah,
+    tambah_bagian_bersama,
 )
-from satudata.statistik import KATEGORI
 from satudata.wilayah import Tingkat
 
 UID = "openkab-kota"
 UID_OPENDK = "opendk-kecamatan"
-
-
-def tautan_papan() -> list[cogbuilder.Builder[model.DashboardLink]]:
-    """The board menu: every Satu Data board, keeping the time range and variables."""
-    return [
-        dashboard.DashboardLink("Papan Satu Data")
-        .type(model.DashboardLinkType.DASHBOARDS)
-        .tags(["satudata"])
-        .as_dropdown(True)
-        .include_vars(True)
-        .keep_time(True)
-    ]
-
-
-def tautan_kolom(judul: str, url: str) -> model.DynamicConfigValue:
-    return model.DynamicConfigValue(id_val="links", value=[{"title": judul, "url": url}])
 
 
 def buat(db: str) -> dashboard.Dashboard:
@@ -53,7 +32,6 @@ def buat(db: str) -> dashboard.Dashboard:
             "terus-menerus. Angka stok dihitung per tanggal akhir rentang waktu.",
             ["openkab"],
         )
-        .links(tautan_papan())
         .with_variable(variabel_kecamatan())
         .with_variable(variabel_kelurahan())
         .with_row(dashboard.Row("Ringkasan"))
@@ -82,15 +60,4 @@ def buat(db: str) -> dashboard.Dashboard:
                f'SELECT "Kecamatan", "Laki-laki", "Perempuan" FROM ({sql_per_wilayah(db, Tingkat.KECAMATAN)})',
                sumbu_x="Kecamatan", w=12, h=10, tumpuk=True)
     ).with_panel(panel_piramida(db))  # fmt: skip
-    d = d.with_row(dashboard.Row("Tren dan surat"))
-    for p in panel_tren(db):
-        d = d.with_panel(p)
-    d = d.with_row(dashboard.Row("Laporan bulanan"))
-    for p in panel_laporan(db):
-        d = d.with_panel(p)
-    d = d.with_row(dashboard.Row("Bantuan sosial"))
-    for p in panel_kategori(KATEGORI["bantuan"], db):
-        d = d.with_panel(p)
-    for row in baris_kategori(db):
-        d = d.with_row(row)
-    return d
+    return tambah_bagian_bersama(d, db)

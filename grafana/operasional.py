@@ -21,7 +21,6 @@ from grafana_foundation_sdk.models import common
 from grafana_foundation_sdk.models import prometheus as prometheus_m
 
 from grafana.kueri import literal, saring_wilayah, sumber_prometheus
-from grafana.openkab import tautan_papan
 from grafana.panel import (
     HIJAU,
     KUNING,
@@ -352,7 +351,6 @@ def buat(db: str) -> dashboard.Dashboard:
             ["operasional"],
         )
         .time("now-6h", "now")
-        .links(tautan_papan())
         .with_variable(variabel_kecamatan())
         .with_variable(variabel_kelurahan())
     )  # fmt: skip

@@ -19,6 +19,7 @@ HIJAU, KUNING, MERAH = "green", "#EAB839", "red"
 
 
 def dasbor(uid: str, judul: str, deskripsi: str, tag: list[str]) -> dashboard.Dashboard:
+    """A board with the Satu Data settings and the menu of every board (:func:`tautan_papan`)."""
     return (
         dashboard.Dashboard(judul)
         .uid(uid)
@@ -31,7 +32,24 @@ def dasbor(uid: str, judul: str, deskripsi: str, tag: list[str]) -> dashboard.Da
         .editable()
         .timepicker(dashboard.TimePicker().refresh_intervals(["10s", "30s", "1m", "5m", "15m"]))
         .tooltip(model.DashboardCursorSync.CROSSHAIR)
+        .links(tautan_papan())
     )
+
+
+def tautan_papan() -> list[cogbuilder.Builder[model.DashboardLink]]:
+    """The board menu: every Satu Data board, keeping the time range and variables."""
+    return [
+        dashboard.DashboardLink("Papan Satu Data")
+        .type(model.DashboardLinkType.DASHBOARDS)
+        .tags(["satudata"])
+        .as_dropdown(True)
+        .include_vars(True)
+        .keep_time(True)
+    ]
+
+
+def tautan_kolom(judul: str, url: str) -> model.DynamicConfigValue:
+    return model.DynamicConfigValue(id_val="links", value=[{"title": judul, "url": url}])
 
 
 def _nilai(teks: str) -> str:

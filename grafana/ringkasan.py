@@ -8,7 +8,9 @@ date because they read the same rows (``agregat_harian``) with the same rules.
 
 from __future__ import annotations
 
-from grafana.kategori import sql_grafik
+from grafana_foundation_sdk.builders import dashboard
+
+from grafana.kategori import baris_kategori, panel_kategori, sql_grafik
 from grafana.kueri import PER, literal, saring_wilayah
 from grafana.panel import Panel, batang, deret_waktu, kartu, sql_wilayah, tabel
 from satudata.laporan import BARIS_MUTASI, JUDUL
@@ -182,3 +184,17 @@ def panel_piramida(db: str, *, w: int = 12) -> Panel:
         "tanggal akhir rentang waktu.", sql_piramida(db), sumbu_x="Kelompok", w=w, h=12, mendatar=True,
         tumpuk=True,
     )  # fmt: skip
+
+
+def tambah_bagian_bersama(d: dashboard.Dashboard, db: str) -> dashboard.Dashboard:
+    """The rows OpenKab and OpenDK end with: trends and letters, the laporan bulanan, bantuan, and one
+    collapsed row per statistics category."""
+    bagian = [("Tren dan surat", panel_tren(db)), ("Laporan bulanan", panel_laporan(db)),
+              ("Bantuan sosial", panel_kategori(KATEGORI["bantuan"], db))]  # fmt: skip
+    for judul, panels in bagian:
+        d = d.with_row(dashboard.Row(judul))
+        for p in panels:
+            d = d.with_panel(p)
+    for row in baris_kategori(db):
+        d = d.with_row(row)
+    return d

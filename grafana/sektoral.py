@@ -31,7 +31,6 @@ from grafana_foundation_sdk.builders import dashboard
 from grafana_foundation_sdk.models import dashboard as model
 
 from grafana.kueri import KOLOM_KOTA, dari_lapisan_kueri, literal
-from grafana.openkab import tautan_papan
 from grafana.panel import (
     Panel,
     batang,
@@ -314,7 +313,6 @@ def buat(s: Sektor, db: str) -> dashboard.Dashboard:
             f"angka sama dengan API /v1/sektoral/{s.sektor}.",
             ["sektoral", s.sektor],
         )
-        .links(tautan_papan())
         .with_variable(variabel_kecamatan())
         .with_variable(variabel_kelurahan())
     )  # fmt: skip

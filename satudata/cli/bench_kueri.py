@@ -30,14 +30,11 @@ from connectors.simulator.populasi import TANGGAL_ACUAN_BAKU
 from satudata.cli.bench import (
     HubBench,
     catatan_hub,
-    di_ruang_kerja,
-    hub_bench,
     mesin,
     persentil,
-    settings_bench,
     umumkan,
 )
-from satudata.cli.bench_muat import HasilMuat, baris_muat, muatan_awal, ukur_muat
+from satudata.cli.bench_muat import HasilMuat, baris_muat, setelah_muatan_awal
 from satudata.laporan import Basis, kategori_laporan, rentang_bulan, sql_laporan
 from satudata.settings import Settings
 from satudata.statistik import KATEGORI, Kategori, parameter, sql_kategori
@@ -381,19 +378,11 @@ def bench_kueri(
     settings: Settings, console: Console, *, skala: float, seed: int, workers: int, n_kelurahan: int, ntb: bool,
     tulis: bool, keluaran: Path | None,
 ) -> HasilKueri:  # fmt: skip
-    with console.status(f"Membuat Kota Bima sintetis (skala {skala})…"):
-        records = muatan_awal(seed, skala)
-
-    async def kerja(base: Settings, work: Path) -> HasilKueri:
-        s = settings_bench(base, work)
-        async with hub_bench(s, work, workers) as hub:
-            hub.mulai_worker()
-            muat = await ukur_muat(hub, records, console, skala=skala, seed=seed)
-            if not muat.seimbang:
-                raise RuntimeError(f"muatan awal tidak seimbang: {baris_muat(muat)[3][1]}")
-            return await ukur_kueri(hub, muat, console, seed=seed, n_kelurahan=n_kelurahan, ntb=ntb)
-
-    hasil = di_ruang_kerja(settings, console, kerja)
+    hasil = setelah_muatan_awal(
+        settings, console,
+        lambda hub, muat: ukur_kueri(hub, muat, console, seed=seed, n_kelurahan=n_kelurahan, ntb=ntb),
+        skala=skala, seed=seed, workers=workers,
+    )  # fmt: skip
     teks = format_kueri(hasil, catatan_hub(settings, skala, workers), seed)
     umumkan(teks, console, tulis=tulis, keluaran=keluaran)
     return hasil

@@ -14,9 +14,10 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from rich.console import Console
@@ -42,6 +43,8 @@ from satudata.warehouse.client import Gudang
 
 TARGET_S = 60.0  # issue target for the whole city (scale 1.0)
 BATAS_TUNGGU_S = 1800.0
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -253,3 +256,28 @@ def bench_muat(
         format_muat(hasil, catatan_hub(settings, skala, workers)), console, tulis=tulis, keluaran=keluaran
     )
     return hasil
+
+
+def setelah_muatan_awal(
+    settings: Settings,
+    console: Console,
+    ukur: Callable[[HubBench, HasilMuat], Awaitable[T]],
+    *,
+    skala: float,
+    seed: int,
+    workers: int,
+) -> T:
+    """Load the synthetic city into an empty hub of its own (as ``bench muat``), refuse an unbalanced load,
+    then run ``ukur(hub, muat)`` on the loaded hub (``bench kueri``, ``bench panel``)."""
+    with console.status(f"Membuat Kota Bima sintetis (skala {skala})…"):
+        records = muatan_awal(seed, skala)
+
+    async def kerja(base: Settings, work: Path) -> T:
+        async with hub_bench(settings_bench(base, work), work, workers) as hub:
+            hub.mulai_worker()
+            muat = await ukur_muat(hub, records, console, skala=skala, seed=seed)
+            if not muat.seimbang:
+                raise RuntimeError(f"muatan awal tidak seimbang: {baris_muat(muat)[3][1]}")
+            return await ukur(hub, muat)
+
+    return di_ruang_kerja(settings, console, kerja)

@@ -25,14 +25,11 @@ from grafana.papan import semua_dasbor
 from satudata.cli.bench import (
     HubBench,
     catatan_hub,
-    di_ruang_kerja,
-    hub_bench,
     mesin,
     persentil,
-    settings_bench,
     umumkan,
 )
-from satudata.cli.bench_muat import HasilMuat, baris_muat, muatan_awal, ukur_muat
+from satudata.cli.bench_muat import HasilMuat, baris_muat, setelah_muatan_awal
 from satudata.settings import Settings
 from satudata.warehouse.client import Gudang
 from satudata.wilayah import Tingkat, referensi_kota_bima
@@ -149,19 +146,11 @@ def bench_panel(
     settings: Settings, console: Console, *, skala: float, seed: int, workers: int, n_kelurahan: int, ulang: int,
     tulis: bool, keluaran: Path | None,
 ) -> HasilPanel:  # fmt: skip
-    with console.status(f"Membuat Kota Bima sintetis (skala {skala})…"):
-        records = muatan_awal(seed, skala)
-
-    async def kerja(base: Settings, work: Path) -> HasilPanel:
-        s = settings_bench(base, work)
-        async with hub_bench(s, work, workers) as hub:
-            hub.mulai_worker()
-            muat = await ukur_muat(hub, records, console, skala=skala, seed=seed)
-            if not muat.seimbang:
-                raise RuntimeError(f"muatan awal tidak seimbang: {baris_muat(muat)[3][1]}")
-            return await ukur_panel(hub, muat, console, seed=seed, n_kel=n_kelurahan, ulang=ulang)
-
-    hasil = di_ruang_kerja(settings, console, kerja)
+    hasil = setelah_muatan_awal(
+        settings, console,
+        lambda hub, muat: ukur_panel(hub, muat, console, seed=seed, n_kel=n_kelurahan, ulang=ulang),
+        skala=skala, seed=seed, workers=workers,
+    )  # fmt: skip
     umumkan(
         format_panel(hasil, catatan_hub(settings, skala, workers), seed),
         console,

@@ -20,9 +20,9 @@ from grafana.sektoral import judul_kolom, uid
 from satudata.penduduk import WITA
 from satudata.sektoral import Indikator, sektor_bawaan
 from satudata.settings import Settings
-from tests.harness import Hub, running_hub
+from tests.harness import running_hub
 from tests.integration.test_dasbor import panels
-from tests.integration.test_sektoral import RECORDS, A, B, rekaman, warga
+from tests.integration.test_sektoral import RECORDS, A, B, kirim, rekaman, warga
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -58,16 +58,6 @@ WILAYAH: list[tuple[str | None, dict[str, Any]]] = [
 TANGGAL = (dt.date(2026, 3, 1), dt.date(2026, 4, 10))
 
 Cell = tuple[str, str, str | None, Any, Any, Any, bool]
-
-
-async def kirim(hub: Hub, records: list[dict[str, Any]]) -> None:
-    for rec in records:
-        rec = dict(rec)
-        jenis = rec.pop("jenis")
-        r = await hub.client.post(f"/v1/{jenis}/events", json={"records": [rec]})
-        assert r.status_code == 200 and r.json()["diterima"] == 1, r.text
-    counts = await hub.wait_drained()
-    assert counts["aliran"]["dead_letter"] == 0  # type: ignore[index]
 
 
 def sel_papan(ind: Indikator, kolom: list[str], baris: list[tuple[Any, ...]]) -> list[Cell]:

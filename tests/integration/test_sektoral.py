@@ -56,8 +56,9 @@ RECORDS = [
 ]  # fmt: skip
 
 
-async def kirim(hub: Hub) -> None:
-    for rec in RECORDS:
+async def kirim(hub: Hub, records: list[dict[str, Any]] = RECORDS) -> None:
+    """Send each record on its own through the API (each must be accepted) and wait until drained."""
+    for rec in records:
         rec = dict(rec)
         jenis = rec.pop("jenis")
         r = await hub.client.post(f"/v1/{jenis}/events", json={"records": [rec]})
